@@ -1,0 +1,260 @@
+r"""Pure experiments: numbers in, numbers out, no drawing (notebooks 05–07, 10).
+
+:func:`gradient_profile` is the computation behind the gradient explorer: a
+stack of ``depth`` identical layers ``width -> width`` on a seeded standard
+normal batch, loss :math:`E = \tfrac12\|T - Y\|^2` (batch mean) against seeded
+random targets, and one backward pass. It returns the per-layer size of
+
+* the learning signal :math:`\delta^l = \partial E/\partial\,\mathrm{net}^l`
+  (``quantity="delta"``), or
+* the weight gradient :math:`\partial E/\partial W^l` (``quantity="weight"``).
+
+The two differ: in a deep *linear* net with large weights :math:`\delta`
+grows toward the input while :math:`\|\partial E/\partial W^l\| = \|Y^{l-1\top}\delta^l\|`
+stays level, because the forward activations :math:`Y^{l-1}` grow by the
+same factor per layer as :math:`\delta^l` shrinks.
+
+Weights are drawn once per (seed, layer, shape, distribution) and cached;
+changing ``weight_scale`` or ``init`` only rescales them, and whole results
+are memoised, so a slider that returns to a value costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import activations as _act
+from . import initializers as _init
+from .layers import Activation, BatchNorm, Dense, Layer, Residual
+from .validation import check_bool, check_choice, check_float, check_int
+
+__all__ = ["activation_profile", "gradient_envelope", "gradient_profile"]
+
+QUANTITIES = ("delta", "weight")
+MAX_DEPTH = 500
+MAX_WIDTH = 1024
+MAX_BATCH = 4096
+_ALPHA_ACTIVATIONS = ("leaky_relu", "prelu", "elu")
+
+
+def _activation_kwargs(activation: str, alpha: float | None) -> dict[str, float]:
+    if alpha is None or activation not in _ALPHA_ACTIVATIONS:
+        return {}
+    return {"alpha": alpha}
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_weights(seed: int, layer: int, width: int, distribution: str) -> np.ndarray:
+    """Unit-scale draw for one layer; cached so a slider step never redraws it."""
+    W = _init.unit_draw(distribution, (width, width), np.random.default_rng([seed, layer]))
+    W.setflags(write=False)
+    return W
+
+
+@functools.lru_cache(maxsize=8)
+def _batch(seed: int, batch: int, width: int, input_mean: float,
+           input_std: float) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng([seed, 10**6])
+    X = input_mean + input_std * rng.standard_normal((batch, width))
+    T = rng.standard_normal((batch, width))
+    X.setflags(write=False)
+    T.setflags(write=False)
+    return X, T
+
+
+@functools.lru_cache(maxsize=4)
+def _network(depth: int, width: int, activation: str, alpha: float | None, batchnorm: bool,
+             residual: bool) -> tuple[list[Layer], list[Dense]]:
+    """The layer objects of one architecture, kept alive between calls.
+
+    Reusing them (and overwriting their weights in place) avoids re-allocating
+    tens of megabytes of forward/backward buffers on every slider step, which
+    costs as much as the arithmetic itself. Each entry of the returned list is
+    one layer's block (a ``Residual`` when ``residual``).
+    """
+    blocks: list[Layer] = []
+    dense: list[Dense] = []
+    for i in range(depth):
+        block: list[Layer] = [Dense(width, width, W=np.zeros((width, width)), bias=False,
+                                    name=f"dense{i}")]
+        if batchnorm:
+            block.append(BatchNorm(width, name=f"bn{i}"))
+        block.append(Activation(activation, name=f"act{i}",
+                                **_activation_kwargs(activation, alpha)))
+        dense.append(block[0])
+        blocks.append(Residual(block, name=f"res{i}") if residual else _Chain(block))
+    return blocks, dense
+
+
+class _Chain(Layer):
+    """Plain sequence of layers (the non-residual counterpart of ``Residual``)."""
+
+    def __init__(self, block: list[Layer]) -> None:
+        super().__init__()
+        self.block = block
+
+    def _forward(self, X, training):
+        for layer in self.block:
+            X = layer._forward(X, training)
+        return X
+
+    def _backward(self, dout):
+        for layer in reversed(self.block):
+            dout = layer._backward(dout)
+        return dout
+
+
+@functools.lru_cache(maxsize=256)
+def _run(depth: int, width: int, activation: str, alpha: float | None, init: str,
+         weight_scale: float, batchnorm: bool, residual: bool, batch: int, seed: int,
+         input_mean: float, input_std: float) -> dict[str, np.ndarray]:
+    """One forward and backward pass; per-layer statistics, memoised."""
+    blocks, dense = _network(depth, width, activation, alpha, batchnorm, residual)
+    initializer = _init.get(init)
+    factor = initializer.factor(width, width) * weight_scale
+    for i, layer in enumerate(dense):
+        np.multiply(_base_weights(seed, i, width, initializer.distribution), factor,
+                    out=layer.params["W"])
+    X, T = _batch(seed, batch, width, input_mean, input_std)
+    mean = np.empty(depth)
+    std = np.empty(depth)
+    with np.errstate(all="ignore"):
+        h = X
+        for i, block in enumerate(blocks):
+            h = block._forward(h, True)
+            mean[i] = h.mean()
+            std[i] = h.std()
+        d = (h - T) / batch
+        for block in reversed(blocks):
+            d = block._backward(d)
+        out = {"delta": np.array([np.linalg.norm(la.delta) for la in dense]),
+               "weight": np.array([np.linalg.norm(la.grads["W"]) for la in dense]),
+               "mean": mean, "std": std}
+    for arr in out.values():
+        # overflow shows up as inf, or as NaN from inf - inf: report it as inf, never NaN
+        arr[~np.isfinite(arr)] = np.inf
+        arr.setflags(write=False)
+    return out
+
+
+def _validate(depth, width, activation, alpha, init, weight_scale, batchnorm, residual, batch,
+              seed) -> tuple:
+    depth = check_int("depth", depth, min_value=1, max_value=MAX_DEPTH)
+    width = check_int("width", width, min_value=1, max_value=MAX_WIDTH)
+    if alpha is not None:
+        alpha = check_float("alpha", alpha, min_value=0.0)
+    activation = _act.canonical_name(activation, "activation")
+    act = _act.get(activation, **_activation_kwargs(activation, alpha))
+    if act.name == "softmax":
+        raise ValueError("activation must be an elementwise hidden activation, got 'softmax'")
+    initializer = _init.get(_init.canonical_name(init, "init"))
+    weight_scale = check_float("weight_scale", weight_scale, min_value=0.0, min_inclusive=False)
+    batchnorm = check_bool("batchnorm", batchnorm)
+    residual = check_bool("residual", residual)
+    batch = check_int("batch", batch, min_value=2 if batchnorm else 1, max_value=MAX_BATCH)
+    seed = check_int("seed", seed, min_value=0)
+    return (depth, width, act.name, alpha, initializer.name, weight_scale, batchnorm, residual,
+            batch, seed)
+
+
+def gradient_profile(depth: int, *, width: int = 64, activation: str = "sigmoid",
+                     alpha: float | None = None, init: str = "glorot_uniform",
+                     weight_scale: float = 1.0, batchnorm: bool = False, residual: bool = False,
+                     batch: int = 128, seed: int = 0, quantity: str = "delta") -> np.ndarray:
+    """Per-layer gradient size of a deep stack after one backward pass.
+
+    Parameters
+    ----------
+    depth : int
+        Number of layers, 1..500.
+    width : int
+        Units per layer, 1..1024.
+    activation : str
+        Any name of :data:`lessons_lib.activations.NAMES` except ``softmax``.
+    alpha : float, optional
+        Slope/scale α of ``leaky_relu``, ``prelu`` and ``elu``; ignored by the others.
+    init : str
+        Initializer name (:data:`lessons_lib.initializers.NAMES`).
+    weight_scale : float
+        Multiplies every weight, > 0 (1 = the initializer's own scale).
+    batchnorm : bool
+        BatchNorm (training mode) before every activation.
+    residual : bool
+        Identity shortcut around every layer.
+    batch : int
+        Batch size, 1..4096 (>= 2 with ``batchnorm``).
+    seed : int
+        Seeds the weights, the inputs and the targets.
+    quantity : {"delta", "weight"}
+        Learning signal ``‖δ^l‖`` or weight gradient ``‖∂E/∂W^l‖`` (Frobenius norms).
+
+    Returns
+    -------
+    ndarray, shape (depth,)
+        Index 0 is the input-side layer. Entries that overflowed float64 are
+        ``inf``; entries that underflowed are ``0.0``; never NaN. Read-only
+        (results are memoised): copy before modifying.
+    """
+    args = _validate(depth, width, activation, alpha, init, weight_scale, batchnorm, residual,
+                     batch, seed)
+    check_choice("quantity", quantity, QUANTITIES)
+    return _run(*args, 0.0, 1.0)[quantity]
+
+
+def activation_profile(depth: int, *, width: int = 64, activation: str = "sigmoid",
+                       alpha: float | None = None, init: str = "glorot_uniform",
+                       weight_scale: float = 1.0, batchnorm: bool = False,
+                       residual: bool = False, batch: int = 128, seed: int = 0,
+                       input_mean: float = 0.0, input_std: float = 1.0) -> dict[str, np.ndarray]:
+    """Mean and standard deviation of every layer's output on a random batch.
+
+    Same network and arguments as :func:`gradient_profile`; the inputs are
+    drawn from ``N(input_mean, input_std**2)`` so the
+    "standardised inputs" condition of SELU can be broken on purpose.
+
+    Returns
+    -------
+    dict
+        ``{"mean": ndarray (depth,), "std": ndarray (depth,)}``, index 0 the
+        first layer. Entries that overflowed float64 are ``inf``; never NaN.
+    """
+    args = _validate(depth, width, activation, alpha, init, weight_scale, batchnorm, residual,
+                     batch, seed)
+    input_mean = check_float("input_mean", input_mean)
+    input_std = check_float("input_std", input_std, min_value=0.0, min_inclusive=False)
+    run = _run(*args, input_mean, input_std)
+    return {"mean": run["mean"], "std": run["std"]}
+
+
+def gradient_envelope(depth: int, *, width: int = 64, activation: str = "sigmoid",
+                      alpha: float | None = None, init: str = "glorot_uniform",
+                      weight_scale: float = 1.0) -> np.ndarray:
+    r"""Chain-rule bound on the learning signal, relative to the last layer.
+
+    Each layer multiplies :math:`\delta` by :math:`W^\top` and by
+    :math:`f'(\mathrm{net})`. A random weight matrix changes a vector's norm by
+    about :math:`\sigma_W\sqrt{n}` (its *gain*) and :math:`|f'| \le \max|f'|`,
+    so going back :math:`k` layers multiplies :math:`\|\delta\|` by at most
+    about :math:`(\max|f'|\cdot\sigma_W\sqrt{n})^k`. For the sigmoid with
+    Glorot init (:math:`\sigma_W\sqrt n = 1`) that is :math:`0.25^k`.
+
+    Returns
+    -------
+    ndarray, shape (depth,)
+        ``bound[l] = gain ** (depth - 1 - l)``; multiply by the last layer's
+        measured value to draw it. Entries beyond float64 are ``inf`` / ``0.0``.
+    """
+    depth = check_int("depth", depth, min_value=1, max_value=MAX_DEPTH)
+    width = check_int("width", width, min_value=1, max_value=MAX_WIDTH)
+    if alpha is not None:
+        alpha = check_float("alpha", alpha, min_value=0.0)
+    activation = _act.canonical_name(activation, "activation")
+    act = _act.get(activation, **_activation_kwargs(activation, alpha))
+    weight_scale = check_float("weight_scale", weight_scale, min_value=0.0, min_inclusive=False)
+    initializer = _init.get(_init.canonical_name(init, "init"))
+    gain = act.max_grad * initializer.std(width, width) * np.sqrt(width) * weight_scale
+    k = np.arange(depth - 1, -1, -1, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.power(gain, k)

@@ -1,0 +1,426 @@
+r"""Layers with a forward and a backward pass (notebooks 03, 07, 08, 10).
+
+The notes' row-vector convention: a batch ``X`` has shape ``(N, n_in)`` and a
+dense layer computes ``net = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
+
+Every layer has
+
+* ``forward(X, *, training=True) -> Y``;
+* ``backward(dout) -> dX``, the chain rule, which also **overwrites**
+  ``grads`` (calling it before ``forward`` raises ``RuntimeError``);
+* ``params`` and ``grads``: dicts with the same keys.
+
+The public ``forward``/``backward`` check their inputs and then call the
+unchecked ``_forward``/``_backward`` that :class:`lessons_lib.model.MLP` uses
+in its inner loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import activations as _act
+from . import initializers as _init
+from .validation import check_array, check_bool, check_float, check_int, check_rng
+
+__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "Residual"]
+
+
+class Layer:
+    """Base class of all layers; see the module docstring for the contract."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self._cache: Any = None
+
+    # -- public, checked -------------------------------------------------
+    def forward(self, X: Any, *, training: bool = True) -> np.ndarray:
+        """Forward pass; see the class docstring for shapes."""
+        X = self._check_input(X)
+        return self._forward(X, check_bool("training", training))
+
+    def backward(self, dout: Any) -> np.ndarray:
+        """Backward pass: return ``dE/dX`` given ``dout = dE/dY``; fill ``grads``."""
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        dout = check_array("dout", dout)
+        expected = self._output_shape()
+        if expected is not None and dout.shape != expected:
+            raise ValueError(f"dout must have the shape of the last forward output {expected}, "
+                             f"got shape {dout.shape}")
+        return self._backward(dout)
+
+    # -- to implement ------------------------------------------------------
+    def _check_input(self, X: Any) -> np.ndarray:
+        return check_array("X", X)
+
+    def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def _backward(self, dout: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _output_shape(self) -> tuple[int, ...] | None:
+        return None
+
+    def __repr__(self) -> str:
+        label = f"{self.name}: " if self.name else ""
+        return f"<{label}{type(self).__name__}{self._describe()}>"
+
+    def _describe(self) -> str:
+        return ""
+
+
+class Dense(Layer):
+    r"""Fully connected layer :math:`\mathrm{net} = XW + b`.
+
+    Backward, with :math:`\delta = \partial E/\partial\,\mathrm{net}` (``dout``):
+
+    .. math:: \frac{\partial E}{\partial W} = X^\top\delta, \quad
+              \frac{\partial E}{\partial b} = \textstyle\sum_n \delta_n, \quad
+              \frac{\partial E}{\partial X} = \delta W^\top
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths.
+    init : str or Initializer
+        Weight initializer name (see :mod:`lessons_lib.initializers`).
+    bias : bool
+        Add a bias ``b`` (zeros at start). Off before a BatchNorm, whose
+        :math:`\beta` makes it redundant.
+    rng : numpy.random.Generator, optional
+        Source for the weights; default ``np.random.default_rng(seed)``.
+    seed : int
+        Used only when ``rng`` is not given.
+    W : array_like, optional
+        Use these weights (shape ``(n_in, n_out)``) instead of drawing them.
+    """
+
+    def __init__(self, n_in: int, n_out: int, init: str | _init.Initializer = "glorot_uniform",
+                 *, bias: bool = True, rng: np.random.Generator | None = None, seed: int = 0,
+                 W: Any = None, name: str = "") -> None:
+        super().__init__(name)
+        self.n_in = check_int("n_in", n_in, min_value=1)
+        self.n_out = check_int("n_out", n_out, min_value=1)
+        self.bias = check_bool("bias", bias)
+        if W is None:
+            rng = check_rng("rng", rng) if rng is not None else np.random.default_rng(
+                check_int("seed", seed, min_value=0))
+            W = _init.get(init)(self.n_in, self.n_out, rng)
+        else:
+            W = check_array("W", W, shape=(self.n_in, self.n_out)).copy()
+        self.params["W"] = W
+        self.grads["W"] = np.zeros_like(W)
+        self.delta: np.ndarray | None = None
+        if self.bias:
+            self.params["b"] = np.zeros(self.n_out)
+            self.grads["b"] = np.zeros(self.n_out)
+
+    def _check_input(self, X):
+        return check_array("X", X, shape=(None, self.n_in))
+
+    def _forward(self, X, training):
+        self._cache = X
+        net = X @ self.params["W"]
+        if self.bias:
+            net += self.params["b"]
+        return net
+
+    def _backward(self, dout):
+        X = self._cache
+        self.delta = dout          # the learning signal dE/dnet of this layer
+        self.grads["W"] = X.T @ dout
+        if self.bias:
+            self.grads["b"] = dout.sum(axis=0)
+        return dout @ self.params["W"].T
+
+    def _output_shape(self):
+        return (self._cache.shape[0], self.n_out)
+
+    def _describe(self):
+        return f"({self.n_in} -> {self.n_out}{'' if self.bias else ', no bias'})"
+
+
+class Activation(Layer):
+    r"""Elementwise activation :math:`Y = f(\mathrm{net})` as a layer.
+
+    Backward:
+    :math:`\partial E/\partial\,\mathrm{net} = \partial E/\partial Y \circ f'(\mathrm{net})`.
+    For PReLU the learnable :math:`\alpha` appears in ``params["alpha"]``.
+
+    Parameters
+    ----------
+    activation : str or lessons_lib.activations.Activation
+        Name (see :data:`lessons_lib.activations.NAMES`) or instance.
+    **params
+        Passed to :func:`lessons_lib.activations.get`, e.g. ``alpha=0.2``.
+    """
+
+    def __init__(self, activation: str | _act.Activation = "relu", *, name: str = "",
+                 **params: Any) -> None:
+        super().__init__(name)
+        self.fn = _act.get(activation, **params)
+        self.params = self.fn.params
+        self.grads = self.fn.grads
+
+    def _forward(self, X, training):
+        Y = self.fn.forward(X, training=training)
+        self._cache = (X, Y, training)
+        return Y
+
+    def _backward(self, dout):
+        z, y, training = self._cache
+        return self.fn.backward(z, y, dout, training=training)
+
+    def _output_shape(self):
+        return self._cache[0].shape
+
+    def _describe(self):
+        return f"({self.fn!r})"
+
+
+class BatchNorm(Layer):
+    r"""Batch normalization (Ioffe & Szegedy, 2015).
+
+    Training mode, over the mini-batch :math:`B` (for each feature):
+
+    .. math::
+        \mu_B = \tfrac1m\textstyle\sum_i x_i,\quad
+        \sigma_B^2 = \tfrac1m\textstyle\sum_i (x_i-\mu_B)^2,\quad
+        \hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}},\quad
+        y_i = \gamma\hat x_i + \beta
+
+    and the running statistics move as
+    :math:`\hat v \leftarrow \hat v\cdot\mathrm{momentum} + v\,(1-\mathrm{momentum})`.
+    Inference mode uses the running mean and variance instead of the batch's.
+
+    Four vectors per layer: ``gamma`` and ``beta`` are trained (``params``);
+    ``running_mean`` and ``running_var`` are not (plain attributes).
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the feature axis (features for 2-D input, channels for 4-D).
+    momentum : float
+        In ``[0, 1)``; typical 0.9 or 0.99.
+    eps : float
+        Added to the variance, > 0.
+    axis : int
+        The feature axis: ``-1`` (default; ``(N, D)`` or channels-last
+        ``(N, H, W, C)``) or ``1`` (channels-first ``(N, C, H, W)``). Statistics
+        are taken over every other axis, i.e. over ``b*h*w`` values per channel.
+    """
+
+    def __init__(self, n_features: int, *, momentum: float = 0.9, eps: float = 1e-5,
+                 axis: int = -1, name: str = "") -> None:
+        super().__init__(name)
+        self.n_features = check_int("n_features", n_features, min_value=1)
+        self.momentum = check_float("momentum", momentum, min_value=0.0, max_value=1.0,
+                                    max_inclusive=False)
+        self.eps = check_float("eps", eps, min_value=0.0, min_inclusive=False)
+        self.axis = check_int("axis", axis)
+        self.params = {"gamma": np.ones(self.n_features), "beta": np.zeros(self.n_features)}
+        self.grads = {"gamma": np.zeros(self.n_features), "beta": np.zeros(self.n_features)}
+        self.running_mean = np.zeros(self.n_features)
+        self.running_var = np.ones(self.n_features)
+
+    def _check_input(self, X):
+        X = check_array("X", X, ndim=(2, 3, 4))
+        ax = self.axis if self.axis >= 0 else X.ndim + self.axis
+        if not 1 <= ax < X.ndim:
+            raise ValueError(f"axis must name a non-batch axis of X (1..{X.ndim - 1} or "
+                             f"negative), got axis={self.axis} for X of shape {X.shape}")
+        if X.shape[ax] != self.n_features:
+            raise ValueError(f"X must have {self.n_features} features on axis {self.axis}, "
+                             f"got shape {X.shape}")
+        return X
+
+    def _to_2d(self, X: np.ndarray) -> np.ndarray:
+        if X.ndim == 2:
+            return X
+        return np.moveaxis(X, self.axis, -1).reshape(-1, self.n_features)
+
+    def _from_2d(self, Y2: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        if len(shape) == 2:
+            return Y2
+        moved = list(np.moveaxis(np.empty(shape, dtype=bool), self.axis, -1).shape)
+        return np.moveaxis(Y2.reshape(moved), -1, self.axis)
+
+    def _forward(self, X, training):
+        X2 = self._to_2d(X)
+        gamma, beta = self.params["gamma"], self.params["beta"]
+        if training:
+            m = X2.shape[0]
+            if m < 2:
+                raise ValueError(
+                    "X must hold at least 2 values per feature to normalise in training "
+                    f"mode, got shape {X.shape}; use training=False for a single sample"
+                )
+            mu = X2.mean(axis=0)
+            xc = X2 - mu
+            var = np.mean(xc * xc, axis=0)
+            inv_std = 1.0 / np.sqrt(var + self.eps)
+            xhat = xc * inv_std
+            mom = self.momentum
+            self.running_mean = self.running_mean * mom + mu * (1.0 - mom)
+            self.running_var = self.running_var * mom + var * (1.0 - mom)
+        else:
+            inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
+            xhat = (X2 - self.running_mean) * inv_std
+        self._cache = (xhat, inv_std, training, X.shape)
+        return self._from_2d(xhat * gamma + beta, X.shape)
+
+    def _backward(self, dout):
+        xhat, inv_std, training, shape = self._cache
+        d2 = self._to_2d(dout)
+        gamma = self.params["gamma"]
+        self.grads["gamma"] = np.sum(d2 * xhat, axis=0)
+        self.grads["beta"] = d2.sum(axis=0)
+        dxhat = d2 * gamma
+        if training:
+            m = d2.shape[0]
+            dX2 = (inv_std / m) * (m * dxhat - dxhat.sum(axis=0)
+                                   - xhat * np.sum(dxhat * xhat, axis=0))
+        else:
+            dX2 = dxhat * inv_std
+        return self._from_2d(dX2, shape)
+
+    def _output_shape(self):
+        return self._cache[3]
+
+    def _describe(self):
+        return f"({self.n_features}, momentum={self.momentum})"
+
+
+class Dropout(Layer):
+    r"""Dropout with a Bernoulli keep mask drawn per mini-batch.
+
+    With drop rate :math:`p` and keep probability :math:`q = 1-p`:
+
+    * inverted dropout (default): training :math:`Y = X\circ M / q`,
+      inference :math:`Y = X`;
+    * the original scheme (``inverted=False``): training :math:`Y = X\circ M`,
+      inference :math:`Y = qX`.
+
+    Both have the same expected activation. Backward: :math:`dX = dout\circ M/q`
+    (or :math:`\circ M`): gradients flow only through kept units.
+
+    Parameters
+    ----------
+    p : float
+        Drop probability in ``[0, 1)``.
+    inverted : bool
+        Scale during training (default) instead of at test time.
+    rng : numpy.random.Generator, optional
+        Source of the masks; default ``np.random.default_rng(seed)``.
+    seed : int
+        Used only when ``rng`` is not given.
+    """
+
+    def __init__(self, p: float = 0.5, *, inverted: bool = True,
+                 rng: np.random.Generator | None = None, seed: int = 0, name: str = "") -> None:
+        super().__init__(name)
+        self.p = check_float("p", p, min_value=0.0, max_value=1.0, max_inclusive=False)
+        self.inverted = check_bool("inverted", inverted)
+        self.rng = (check_rng("rng", rng) if rng is not None
+                    else np.random.default_rng(check_int("seed", seed, min_value=0)))
+        self.mask: np.ndarray | None = None
+
+    @property
+    def keep_prob(self) -> float:
+        """Keep probability :math:`q = 1 - p`."""
+        return 1.0 - self.p
+
+    def _forward(self, X, training):
+        q = self.keep_prob
+        if training and self.p > 0.0:
+            keep = self.rng.random(X.shape) >= self.p
+            self.mask = keep / q if self.inverted else keep.astype(np.float64)
+            scale: Any = self.mask
+        else:
+            self.mask = None
+            scale = q if (not training and not self.inverted) else 1.0
+        self._cache = (scale, X.shape)
+        return X * scale
+
+    def _backward(self, dout):
+        scale, _ = self._cache
+        return dout * scale
+
+    def _output_shape(self):
+        return self._cache[1]
+
+    def _describe(self):
+        return f"(p={self.p}{'' if self.inverted else ', test-time scaling'})"
+
+
+class Residual(Layer):
+    r"""Identity shortcut around a block: :math:`Y = X + F(X)`.
+
+    Backward: :math:`dX = dY + \partial F^\top dY` — the "+ dY" term carries
+    the gradient past the block unchanged, which is why deep residual nets
+    keep their gradients (notebook 10).
+
+    Parameters
+    ----------
+    block : sequence of Layer
+        Applied in order; must map a shape to the same shape.
+    """
+
+    def __init__(self, block: Sequence[Layer], *, name: str = "") -> None:
+        super().__init__(name)
+        if isinstance(block, Layer):
+            block = [block]
+        if not isinstance(block, Sequence) or not block or not all(
+                isinstance(layer, Layer) for layer in block):
+            raise TypeError(f"block must be a non-empty sequence of Layer objects, "
+                            f"got {block!r}")
+        self.block = list(block)
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+        """Parameters of the block, keyed ``"<layer name or index>.<param>"``."""
+        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.block)
+                for k, v in layer.params.items()}
+
+    @params.setter
+    def params(self, value):  # base __init__ assigns {}
+        pass
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+        """Gradients of the block, same keys as :attr:`params`."""
+        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.block)
+                for k, v in layer.grads.items()}
+
+    @grads.setter
+    def grads(self, value):
+        pass
+
+    def _forward(self, X, training):
+        h = X
+        for layer in self.block:
+            h = layer._forward(h, training)
+        if h.shape != X.shape:
+            raise ValueError(f"block must keep the shape of its input for the shortcut, "
+                             f"got {X.shape} -> {h.shape}")
+        self._cache = X.shape
+        return X + h
+
+    def _backward(self, dout):
+        d = dout
+        for layer in reversed(self.block):
+            d = layer._backward(d)
+        return dout + d
+
+    def _output_shape(self):
+        return self._cache
+
+    def _describe(self):
+        return "(" + ", ".join(repr(layer) for layer in self.block) + ")"

@@ -1,0 +1,193 @@
+r"""A multi-layer perceptron assembled from :mod:`lessons_lib.layers` (notebooks 03–11).
+
+``MLP([2, 16, 16, 1])`` has three dense layers. Hidden layer ``i`` is
+
+``Dense -> [BatchNorm] -> Activation -> [Dropout]``
+
+(BatchNorm before the activation; the dense bias is then left out because
+BatchNorm's :math:`\beta` does its job). With ``residual=True`` each hidden
+block whose input and output widths match is wrapped in an identity shortcut.
+The last layer is ``Dense -> Activation(output_activation)``.
+
+Parameter keys are stable and ordered: ``"dense0.W"``, ``"dense0.b"``,
+``"bn0.gamma"``, ``"act0.alpha"`` (PReLU), ... whatever the options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import activations as _act
+from . import initializers as _init
+from .layers import Activation, BatchNorm, Dense, Dropout, Layer, Residual
+from .validation import check_array, check_bool, check_float, check_int
+
+__all__ = ["MLP"]
+
+
+class MLP:
+    """Multi-layer perceptron with optional BatchNorm, dropout and shortcuts.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_in, hidden_1, ..., n_out]``, at least two entries, all >= 1.
+    activation : str
+        Hidden activation name (see :data:`lessons_lib.activations.NAMES`).
+    init : str or Initializer
+        Weight initializer for every dense layer.
+    batchnorm : bool
+        Insert BatchNorm before each hidden activation.
+    dropout : float
+        Drop rate in ``[0, 1)`` after each hidden activation (0 = none).
+    residual : bool
+        Identity shortcut around each hidden block of equal width.
+    output_activation : str
+        Activation of the last layer (``"linear"``, ``"sigmoid"``, ``"softmax"``, ...).
+    seed : int
+        Seeds one ``numpy.random.Generator`` that draws every weight, dropout
+        mask and RReLU slope of this model, so two models with the same
+        arguments are identical.
+    activation_params : dict, optional
+        Parameters of the hidden activation, e.g. ``{"alpha": 0.2}``.
+    bn_momentum : float
+        BatchNorm running-average momentum.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        Top-level layers in order (residual blocks appear as one ``Residual``).
+    dense_layers : list of Dense
+        The dense layers in order, input side first.
+    activation_layers : list of Activation
+        The activation layers in order (the last one is the output's).
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], activation: str = "relu",
+                 init: str | _init.Initializer = "glorot_uniform", *, batchnorm: bool = False,
+                 dropout: float = 0.0, residual: bool = False, output_activation: str = "linear",
+                 seed: int = 0, activation_params: dict[str, Any] | None = None,
+                 bn_momentum: float = 0.9) -> None:
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+            raise TypeError(f"layer_sizes must be a list of ints like [2, 16, 1], "
+                            f"got {layer_sizes!r}")
+        if len(layer_sizes) < 2:
+            raise ValueError(f"layer_sizes must have at least 2 entries (inputs and outputs), "
+                             f"got {list(layer_sizes)}")
+        self.layer_sizes = [check_int(f"layer_sizes[{i}]", n, min_value=1)
+                            for i, n in enumerate(layer_sizes)]
+        if activation_params is not None and not isinstance(activation_params, dict):
+            raise TypeError(f"activation_params must be a dict like {{'alpha': 0.2}}, "
+                            f"got {type(activation_params).__name__}")
+        if isinstance(activation, _act.Activation):
+            raise TypeError("activation must be a name (each layer builds its own), "
+                            f"got an instance {activation!r}")
+        self.activation = _act.get(_act.canonical_name(activation, "activation"),
+                                   **(activation_params or {})).name
+        self.activation_params = dict(activation_params or {})
+        self.init = _init.get(init if isinstance(init, _init.Initializer)
+                              else _init.canonical_name(init, "init"))
+        self.batchnorm = check_bool("batchnorm", batchnorm)
+        self.dropout = check_float("dropout", dropout, min_value=0.0, max_value=1.0,
+                                   max_inclusive=False)
+        self.residual = check_bool("residual", residual)
+        self.output_activation = _act.canonical_name(output_activation, "output_activation")
+        self.seed = check_int("seed", seed, min_value=0)
+        rng = np.random.default_rng(self.seed)
+
+        self.layers: list[Layer] = []
+        n_layers = len(self.layer_sizes) - 1
+        for i in range(n_layers):
+            n_in, n_out = self.layer_sizes[i], self.layer_sizes[i + 1]
+            if i == n_layers - 1:
+                self.layers.append(Dense(n_in, n_out, self.init, rng=rng, name=f"dense{i}"))
+                self.layers.append(Activation(self.output_activation, name=f"act{i}"))
+                break
+            block: list[Layer] = [Dense(n_in, n_out, self.init, bias=not self.batchnorm,
+                                        rng=rng, name=f"dense{i}")]
+            if self.batchnorm:
+                block.append(BatchNorm(n_out, momentum=bn_momentum, name=f"bn{i}"))
+            act_params = dict(self.activation_params)
+            if self.activation == "rrelu":
+                act_params["rng"] = rng
+            block.append(Activation(self.activation, name=f"act{i}", **act_params))
+            if self.residual and n_in == n_out:
+                self.layers.append(Residual(block, name=f"res{i}"))
+            else:
+                self.layers.extend(block)
+            if self.dropout > 0.0:
+                self.layers.append(Dropout(self.dropout, rng=rng, name=f"drop{i}"))
+        self.dense_layers = [la for la in self._leaves() if isinstance(la, Dense)]
+        self.activation_layers = [la for la in self._leaves() if isinstance(la, Activation)]
+
+    def _leaves(self) -> Iterator[Layer]:
+        for layer in self.layers:
+            if isinstance(layer, Residual):
+                yield from layer.block
+            else:
+                yield layer
+
+    # -- passes ----------------------------------------------------------------
+    def forward(self, X: Any, training: bool = True) -> np.ndarray:
+        """Run the network on a batch.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, layer_sizes[0])
+        training : bool
+            Training mode (batch statistics, dropout masks) or inference.
+
+        Returns
+        -------
+        ndarray, shape (N, layer_sizes[-1])
+        """
+        X = check_array("X", X, shape=(None, self.layer_sizes[0]))
+        training = check_bool("training", training)
+        for layer in self.layers:
+            X = layer._forward(X, training)
+        return X
+
+    def backward(self, dY: Any) -> np.ndarray:
+        """Backpropagate ``dY = dE/dY`` (shape of the last output); fill every ``grads``.
+
+        Returns
+        -------
+        ndarray, shape (N, layer_sizes[0])
+            ``dE/dX``.
+        """
+        last = self.layers[-1]
+        if last._cache is None:
+            raise RuntimeError("MLP.backward called before forward")
+        dY = check_array("dY", dY, shape=last._output_shape())
+        for layer in reversed(self.layers):
+            dY = layer._backward(dY)
+        return dY
+
+    # -- parameters --------------------------------------------------------------
+    def parameters(self) -> dict[str, np.ndarray]:
+        """All trainable arrays, keyed ``"<layer>.<param>"`` in layer order.
+
+        The arrays are the model's own: updating them in place trains the model.
+        """
+        return {f"{la.name}.{k}": v for la in self._leaves() for k, v in la.params.items()}
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        """Gradients from the last :meth:`backward`, same keys as :meth:`parameters`."""
+        return {f"{la.name}.{k}": v for la in self._leaves() for k, v in la.grads.items()}
+
+    def zero_grad(self) -> None:
+        """Set every gradient to zero."""
+        for la in self._leaves():
+            for k in la.grads:
+                la.grads[k] = np.zeros_like(la.params[k])
+
+    def __repr__(self) -> str:
+        lines = [f"MLP({self.layer_sizes}, activation={self.activation!r}, "
+                 f"init={self.init.name!r}, batchnorm={self.batchnorm}, "
+                 f"dropout={self.dropout}, residual={self.residual}, "
+                 f"output_activation={self.output_activation!r}, seed={self.seed})"]
+        lines += [f"  {layer!r}" for layer in self.layers]
+        return "\n".join(lines)

@@ -1,0 +1,162 @@
+r"""Parameter updates, gradient clipping and weight penalties (notebooks 02, 09, 11).
+
+Gradients and parameters are dicts with the same keys, as returned by
+:meth:`lessons_lib.model.MLP.parameters` and :meth:`~lessons_lib.model.MLP.gradients`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .validation import check_array, check_float
+
+__all__ = [
+    "SGD",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "clip_by_value",
+    "global_norm",
+    "l1_penalty",
+    "l2_penalty",
+]
+
+
+def _check_dict(name: str, value: Any) -> Mapping[str, np.ndarray]:
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(f"{name} must be a non-empty dict of arrays (like model.gradients()), "
+                        f"got {type(value).__name__}")
+    for k, v in value.items():
+        if not isinstance(v, np.ndarray):
+            raise TypeError(f"{name}[{k!r}] must be a numpy array, got {type(v).__name__}")
+    return value
+
+
+class SGD:
+    r"""Stochastic gradient descent with optional (heavy-ball) momentum.
+
+    .. math:: v \leftarrow \mu v - \eta\,g, \qquad w \leftarrow w + v
+
+    With :math:`\mu = 0` this is the notes' :math:`\Delta W = -\eta\,\partial E/\partial W`.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    momentum : float
+        :math:`\mu` in ``[0, 1)``.
+    """
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
+        self.lr = check_float("lr", lr, min_value=0.0, min_inclusive=False)
+        self.momentum = check_float("momentum", momentum, min_value=0.0, max_value=1.0,
+                                    max_inclusive=False)
+        self.velocity: dict[str, np.ndarray] = {}
+
+    def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+        """Update ``params`` in place from ``grads`` (same keys)."""
+        _check_dict("params", params)
+        _check_dict("grads", grads)
+        if set(params) != set(grads):
+            raise ValueError(f"params and grads must have the same keys, got "
+                             f"{sorted(set(params) ^ set(grads))} in only one of them")
+        for k, w in params.items():
+            g = grads[k]
+            if self.momentum:
+                v = self.velocity.get(k)
+                v = -self.lr * g if v is None else self.momentum * v - self.lr * g
+                self.velocity[k] = v
+                w += v
+            else:
+                w -= self.lr * g
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr}, momentum={self.momentum})"
+
+
+def global_norm(grads: Mapping[str, np.ndarray]) -> float:
+    r"""Euclidean norm of all gradients together, :math:`\sqrt{\sum_k \|g_k\|^2}`."""
+    _check_dict("grads", grads)
+    return math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
+
+
+def clip_by_value(grads: Mapping[str, np.ndarray], clip: float) -> dict[str, np.ndarray]:
+    """Clip every gradient entry to ``[-clip, clip]`` (changes the direction in general).
+
+    Returns a new dict; ``grads`` is not modified.
+    """
+    _check_dict("grads", grads)
+    clip = check_float("clip", clip, min_value=0.0, min_inclusive=False)
+    return {k: np.clip(g, -clip, clip) for k, g in grads.items()}
+
+
+def clip_by_norm(g: Any, max_norm: float) -> np.ndarray:
+    r"""Rescale one gradient array so its norm is at most ``max_norm``.
+
+    .. math:: g \leftarrow g \cdot \min\!\left(1, \frac{\text{max\_norm}}{\|g\|}\right)
+
+    Keeps the direction (cosine similarity 1 with the original).
+    """
+    g = check_array("g", g)
+    max_norm = check_float("max_norm", max_norm, min_value=0.0, min_inclusive=False)
+    norm = float(np.linalg.norm(g))
+    return g * (max_norm / norm) if norm > max_norm else g.copy()
+
+
+def clip_by_global_norm(grads: Mapping[str, np.ndarray],
+                        max_norm: float) -> tuple[dict[str, np.ndarray], float]:
+    """Rescale all gradients together so their global norm is at most ``max_norm``.
+
+    Returns
+    -------
+    clipped : dict
+        New arrays; ``grads`` is not modified.
+    norm : float
+        The global norm *before* clipping (useful to plot).
+    """
+    norm = global_norm(grads)
+    max_norm = check_float("max_norm", max_norm, min_value=0.0, min_inclusive=False)
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return {k: g * factor for k, g in grads.items()}, norm
+
+
+def _weights(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: v for k, v in params.items() if k.endswith(".W") or k == "W"}
+
+
+def l2_penalty(params: Mapping[str, np.ndarray], lam: float) -> tuple[float, dict[str, np.ndarray]]:
+    r"""L2 weight penalty on the weight matrices (keys ending in ``.W``).
+
+    .. math:: R = \tfrac{\lambda}{2}\textstyle\sum \|W\|^2, \qquad \partial R/\partial W = \lambda W
+
+    Returns
+    -------
+    penalty : float
+    grads : dict
+        Gradient for every key of ``params`` (zeros for biases, BN and PReLU
+        parameters), ready to add to the model's gradients.
+    """
+    _check_dict("params", params)
+    lam = check_float("lam", lam, min_value=0.0)
+    w = _weights(params)
+    penalty = 0.5 * lam * sum(float(np.sum(v * v)) for v in w.values())
+    return penalty, {k: (lam * v if k in w else np.zeros_like(v)) for k, v in params.items()}
+
+
+def l1_penalty(params: Mapping[str, np.ndarray], lam: float) -> tuple[float, dict[str, np.ndarray]]:
+    r"""L1 weight penalty on the weight matrices (keys ending in ``.W``).
+
+    .. math:: R = \lambda\textstyle\sum |W|, \qquad
+              \partial R/\partial W = \lambda\,\mathrm{sign}(W)
+
+    Returns ``(penalty, grads)`` like :func:`l2_penalty`.
+    """
+    _check_dict("params", params)
+    lam = check_float("lam", lam, min_value=0.0)
+    w = _weights(params)
+    penalty = lam * sum(float(np.sum(np.abs(v))) for v in w.values())
+    return penalty, {k: (lam * np.sign(v) if k in w else np.zeros_like(v))
+                     for k, v in params.items()}
