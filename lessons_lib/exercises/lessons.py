@@ -1,33 +1,20 @@
-"""Self-checks for the notebooks' exercises.
+"""Exercise checks of notebooks 01–09, in lesson order.
 
-Each ``check_<name>(student_function)`` runs the student's function on seeded
-inputs, compares with the reference implementation and returns a
-:class:`Verdict` whose text says *pass*, or *what is wrong and a hint*. A
-wrong answer never raises: a function that raises, returns the wrong shape,
-returns NaN, or runs longer than ``timeout`` seconds gets a friendly verdict.
-The untouched stub (``raise NotImplementedError`` or a bare ``...``) gets
-"not implemented yet".
-
-Used in notebooks 01 (perceptron), 02 (delta rule), 03 (backward),
-04 (derivatives), 06 (VarianceScaling std), 07 (BatchNorm forward),
-08 (dropout forward) and 09 (clip by norm).
+Each ``check_<name>(fn)`` returns a :class:`~lessons_lib.exercises.base.Verdict`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import activations as _act
-from .validation import check_float
+from .. import activations as _act
+from ..validation import check_float
+from .base import DEFAULT_TIMEOUT, Timeout, Verdict, call_with_timeout, run_check
 
 __all__ = [
-    "Verdict",
     "check_backward_two_layer",
     "check_batchnorm_forward",
     "check_clip_by_norm",
@@ -37,147 +24,8 @@ __all__ = [
     "check_perceptron_update",
     "check_sigmoid_grad",
     "check_variance_scaling_std",
-    "run_check",
 ]
 
-DEFAULT_TIMEOUT = 2.0
-
-
-@dataclass
-class Verdict:
-    """Outcome of an exercise check; displays as its message."""
-
-    passed: bool
-    message: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return self.message
-
-
-class _Timeout(Exception):
-    pass
-
-
-def _call(fn: Callable[..., Any], args: Sequence[Any], timeout: float) -> Any:
-    """Call ``fn(*args)`` in a daemon thread; raise ``_Timeout`` after ``timeout`` s."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - reported to the student
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _Timeout
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
-
-
-def _copy(args: Sequence[Any]) -> list[Any]:
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-
-
-def _fmt(x: Any) -> str:
-    with np.printoptions(precision=4, suppress=True, threshold=12, edgeitems=3):
-        return repr(np.asarray(x)) if isinstance(x, (np.ndarray, list, tuple)) else repr(x)
-
-
-def _compare(name: str, got: Any, want: np.ndarray, rtol: float, atol: float) -> str | None:
-    """Return what is wrong with ``got`` compared with ``want``, or None."""
-    try:
-        got_arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"{name} should be an array of numbers, but it is {type(got).__name__}"
-    if got_arr.shape != want.shape:
-        return f"{name} has shape {got_arr.shape}, expected {want.shape}"
-    if not np.all(np.isfinite(got_arr)):
-        return f"{name} contains NaN or inf"
-    if not np.allclose(got_arr, want, rtol=rtol, atol=atol):
-        idx = np.unravel_index(np.argmax(np.abs(got_arr - want)), want.shape) if want.ndim else ()
-        where = f" at index {tuple(int(i) for i in idx)}" if want.ndim else ""
-        return (f"{name} is off{where}: got {float(got_arr[idx]):.6g}, "
-                f"expected {float(want[idx]):.6g}")
-    return None
-
-
-def run_check(title: str, student: Any, reference: Callable[..., Any],
-              cases: Sequence[Sequence[Any]], *, hint: str, rtol: float = 1e-6,
-              atol: float = 1e-9, timeout: float = DEFAULT_TIMEOUT,
-              output_names: Sequence[str] | None = None) -> Verdict:
-    """Compare ``student(*case)`` with ``reference(*case)`` on every case.
-
-    Parameters
-    ----------
-    title : str
-        Name of the exercise, used in the message.
-    student : callable
-        The student's function.
-    reference : callable
-        The correct implementation.
-    cases : sequence of argument tuples
-        Inputs (arrays are copied for each call, so mutation cannot leak).
-    hint : str
-        Shown when an answer is wrong.
-    rtol, atol : float
-        Tolerances of ``np.allclose``.
-    timeout : float
-        Seconds a single call may take.
-    output_names : sequence of str, optional
-        Names of the outputs when the function returns a tuple.
-
-    Returns
-    -------
-    Verdict
-    """
-    timeout = check_float("timeout", timeout, min_value=0.0, min_inclusive=False)
-    if not callable(student):
-        return Verdict(False, f"✗ {title}: expected a function, got {type(student).__name__}. "
-                              "Pass the function itself, without calling it.")
-    for i, case in enumerate(cases, start=1):
-        want = reference(*_copy(case))
-        try:
-            got = _call(student, _copy(case), timeout)
-        except NotImplementedError:
-            return Verdict(False, f"… {title}: not implemented yet. Replace the "
-                                  "`raise NotImplementedError` line with your code.")
-        except _Timeout:
-            return Verdict(False, f"✗ {title}: case {i} did not finish within {timeout:g} s. "
-                                  "Is there an endless loop? (If so it keeps running in the "
-                                  "background: restart the kernel once you have fixed it.)")
-        except Exception as exc:  # noqa: BLE001 - reported to the student
-            return Verdict(False, f"✗ {title}: case {i} raised {type(exc).__name__}: {exc}. "
-                                  f"Hint: {hint}")
-        if got is None or got is Ellipsis:
-            return Verdict(False, f"… {title}: not implemented yet (your function returned "
-                                  "None: is the `return` line missing?)")
-        if isinstance(want, tuple):
-            names = list(output_names or [f"output {k}" for k in range(len(want))])
-            if not isinstance(got, (tuple, list)) or len(got) != len(want):
-                return Verdict(False, f"✗ {title}: expected a tuple ({', '.join(names)}), "
-                                      f"got {type(got).__name__}. Hint: {hint}")
-            pairs = list(zip(names, got, want, strict=True))
-        else:
-            pairs = [((output_names or ["the result"])[0], got, want)]
-        for name, g, w in pairs:
-            problem = _compare(name, g, np.asarray(w, dtype=np.float64), rtol, atol)
-            if problem:
-                return Verdict(False, f"✗ {title}: case {i}: {problem}. Hint: {hint}",
-                               {"case": i})
-    return Verdict(True, f"✓ {title}: correct on all {len(cases)} test cases.")
-
-
-# ---------------------------------------------------------------------------
-# References and checks, in lesson order
-# ---------------------------------------------------------------------------
 
 def _perceptron_update(w, x, t, lr):
     y = 1.0 if float(np.dot(w, x)) > 0 else 0.0
@@ -312,18 +160,19 @@ def check_dropout_forward(fn: Any, *, timeout: float = DEFAULT_TIMEOUT) -> Verdi
     """
     title = "dropout forward"
     hint = ("mask = rng.random(X.shape) >= p; return X * mask / (1 - p).")
+    timeout = check_float("timeout", timeout, min_value=0.0, min_inclusive=False)
     if not callable(fn):
         return Verdict(False, f"✗ {title}: expected a function, got {type(fn).__name__}.")
     X = np.random.default_rng(8).uniform(1.0, 2.0, (400, 50))
     for p in (0.0, 0.2, 0.5, 0.8):
         try:
-            Y = _call(fn, (X.copy(), p, np.random.default_rng(int(p * 10))), timeout)
+            Y = call_with_timeout(fn, (X.copy(), p, np.random.default_rng(int(p * 10))), timeout)
         except NotImplementedError:
             return Verdict(False, f"… {title}: not implemented yet. Replace the "
                                   "`raise NotImplementedError` line with your code.")
-        except _Timeout:
+        except Timeout:
             return Verdict(False, f"✗ {title}: p={p} did not finish within {timeout:g} s.")
-        except Exception as exc:  # noqa: BLE001
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported to the student
             return Verdict(False, f"✗ {title}: p={p} raised {type(exc).__name__}: {exc}. "
                                   f"Hint: {hint}")
         if Y is None or Y is Ellipsis:

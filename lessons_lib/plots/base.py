@@ -19,9 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .validation import check_array, check_bool
+from ..validation import check_array, check_bool
 
-__all__ = ["COLORS", "LinePlot", "new_figure", "plot_gradient_profile"]
+__all__ = ["COLORS", "LinePlot", "new_figure", "plot_gradient_profile", "show_static"]
 
 #: Okabe–Ito colour-blind-safe palette.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -50,6 +50,36 @@ def new_figure(figsize: tuple[float, float] = (6.0, 3.0), dpi: int = 90) -> Figu
     fig.subplots_adjust(left=0.13, right=0.97, bottom=0.17, top=0.93)
     fig.add_subplot(1, 1, 1)
     return fig
+
+
+def show_static(fig: Figure, *, close: bool = True) -> Any:
+    """Display ``fig`` as a plain PNG image, whatever the backend.
+
+    A notebook stores the image, so GitHub and nbviewer show it without a
+    kernel (a live ipympl figure shows nothing there). Returns the
+    ``IPython.display.Image`` (displayed when IPython is running).
+
+    Parameters
+    ----------
+    fig : Figure
+    close : bool
+        Close the figure afterwards (default), so it is not shown twice.
+    """
+    import io
+
+    from IPython import get_ipython
+    from IPython.display import Image, display
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    if close:
+        plt.close(fig)
+    image = Image(data=buf.getvalue(), format="png")
+    if get_ipython() is not None:
+        display(image)
+    return image
 
 
 def _log_label(value: float, _pos: Any = None) -> str:

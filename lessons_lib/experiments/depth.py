@@ -25,10 +25,10 @@ import functools
 
 import numpy as np
 
-from . import activations as _act
-from . import initializers as _init
-from .layers import Activation, BatchNorm, Dense, Layer, Residual
-from .validation import check_bool, check_choice, check_float, check_int
+from .. import activations as _act
+from .. import initializers as _init
+from ..layers import Activation, BatchNorm, Dense, Layer, Residual
+from ..validation import check_bool, check_choice, check_float, check_int
 
 __all__ = ["activation_profile", "gradient_envelope", "gradient_profile"]
 

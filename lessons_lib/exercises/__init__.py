@@ -1,0 +1,45 @@
+"""Self-checks for the notebooks' exercises.
+
+Each ``check_<name>(student_function)`` runs the student's function on seeded
+inputs, compares with the reference implementation and returns a
+:class:`Verdict` whose text says *pass*, or *what is wrong and a hint*. A
+wrong answer never raises: a function that raises, returns the wrong shape,
+returns NaN, or runs longer than ``timeout`` seconds gets a friendly verdict.
+The untouched stub (``raise NotImplementedError`` or a bare ``...``) gets
+"not implemented yet".
+
+Used in notebooks 01 (perceptron), 02 (delta rule), 03 (backward),
+04 (derivatives), 06 (VarianceScaling std), 07 (BatchNorm forward),
+08 (dropout forward) and 09 (clip by norm).
+"""
+
+from .base import DEFAULT_TIMEOUT, Timeout, Verdict, call_with_timeout, compare, run_check
+from .lessons import (
+    check_backward_two_layer,
+    check_batchnorm_forward,
+    check_clip_by_norm,
+    check_delta_rule_update,
+    check_dropout_forward,
+    check_leaky_relu_grad,
+    check_perceptron_update,
+    check_sigmoid_grad,
+    check_variance_scaling_std,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Timeout",
+    "Verdict",
+    "call_with_timeout",
+    "check_backward_two_layer",
+    "check_batchnorm_forward",
+    "check_clip_by_norm",
+    "check_delta_rule_update",
+    "check_dropout_forward",
+    "check_leaky_relu_grad",
+    "check_perceptron_update",
+    "check_sigmoid_grad",
+    "check_variance_scaling_std",
+    "compare",
+    "run_check",
+]
