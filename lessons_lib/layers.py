@@ -112,6 +112,8 @@ class Dense(Layer):
         if W is None:
             rng = check_rng("rng", rng) if rng is not None else np.random.default_rng(
                 check_int("seed", seed, min_value=0))
+            if not isinstance(init, _init.Initializer):
+                init = _init.canonical_name(init, "init")
             W = _init.get(init)(self.n_in, self.n_out, rng)
         else:
             W = check_array("W", W, shape=(self.n_in, self.n_out)).copy()
@@ -165,6 +167,8 @@ class Activation(Layer):
     def __init__(self, activation: str | _act.Activation = "relu", *, name: str = "",
                  **params: Any) -> None:
         super().__init__(name)
+        if not isinstance(activation, _act.Activation):
+            activation = _act.canonical_name(activation, "activation")
         self.fn = _act.get(activation, **params)
         self.params = self.fn.params
         self.grads = self.fn.grads
@@ -377,10 +381,10 @@ class Residual(Layer):
         super().__init__(name)
         if isinstance(block, Layer):
             block = [block]
-        if not isinstance(block, Sequence) or not block or not all(
-                isinstance(layer, Layer) for layer in block):
-            raise TypeError(f"block must be a non-empty sequence of Layer objects, "
-                            f"got {block!r}")
+        if not isinstance(block, Sequence) or not all(isinstance(la, Layer) for la in block):
+            raise TypeError(f"block must be a sequence of Layer objects, got {block!r}")
+        if not block:
+            raise ValueError("block must hold at least one layer, got an empty sequence")
         self.block = list(block)
 
     @property

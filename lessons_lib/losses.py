@@ -129,6 +129,9 @@ def softmax_cross_entropy(Z: Any, T: Any, *, reduction: str = "mean") -> tuple[f
         onehot[np.arange(n), T_arr] = 1.0
     else:
         onehot = check_array("T", T, shape=(n, k))
+        if np.any((onehot < 0) | (onehot > 1)):
+            raise ValueError(f"T must hold target probabilities in [0, 1] (or integer labels), "
+                             f"got values from {onehot.min()} to {onehot.max()}")
     shifted = Z - Z.max(axis=1, keepdims=True)
     log_sum = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     log_s = shifted - log_sum

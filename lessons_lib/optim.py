@@ -25,13 +25,21 @@ __all__ = [
 ]
 
 
-def _check_dict(name: str, value: Any) -> Mapping[str, np.ndarray]:
-    if not isinstance(value, Mapping) or not value:
-        raise TypeError(f"{name} must be a non-empty dict of arrays (like model.gradients()), "
+def _check_dict(name: str, value: Any, *, finite: bool = True) -> Mapping[str, np.ndarray]:
+    """Check a dict of float arrays (like ``model.gradients()``); NaN/inf are refused."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays (like model.gradients()), "
                         f"got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty, got {{}}")
     for k, v in value.items():
         if not isinstance(v, np.ndarray):
             raise TypeError(f"{name}[{k!r}] must be a numpy array, got {type(v).__name__}")
+        if not np.issubdtype(v.dtype, np.floating):
+            raise TypeError(f"{name}[{k!r}] must be a float array, got dtype {v.dtype}")
+        if finite and not np.all(np.isfinite(v)):
+            raise ValueError(f"{name}[{k!r}] contains NaN or inf: the step before it "
+                             "diverged (try a smaller learning rate or clipping)")
     return value
 
 
@@ -63,6 +71,10 @@ class SGD:
         if set(params) != set(grads):
             raise ValueError(f"params and grads must have the same keys, got "
                              f"{sorted(set(params) ^ set(grads))} in only one of them")
+        for k, w in params.items():
+            if grads[k].shape != w.shape:
+                raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] "
+                                 f"{w.shape}, got {grads[k].shape}")
         for k, w in params.items():
             g = grads[k]
             if self.momentum:
