@@ -7,8 +7,8 @@ One import gives every module::
 
 Layers of the house, bottom up (nothing imports upward): ``validation`` ->
 ``activations``, ``initializers``, ``losses``, ``optim``, ``data`` ->
-``layers`` -> ``model`` -> ``probes``, ``gradcheck`` -> ``experiments`` ->
-``exercises``; the drawing and widget modules (which need matplotlib and
+``layers`` -> ``model`` -> ``probes``, ``gradcheck``, ``training`` ->
+``experiments`` -> ``exercises``; the drawing and widget modules (which need matplotlib and
 ipywidgets) load only when first used. Importing the package changes no
 global state: no rcParams, no seeding, no backend switch.
 """
@@ -29,6 +29,7 @@ from . import (
     model,
     optim,
     probes,
+    training,
     validation,
 )
 from .model import MLP
@@ -48,6 +49,7 @@ __all__ = [
     "model",
     "optim",
     "probes",
+    "training",
     "validation",
 ]
 
