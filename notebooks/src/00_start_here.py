@@ -1,0 +1,132 @@
+# %% [markdown]
+# # 00 · Start here: why deep networks stop learning
+#
+# A network learns by passing an error signal backwards through its layers.
+# Each layer multiplies that signal by its weights and by the slope of its
+# activation function. Multiply many numbers smaller than one and the signal
+# fades to nothing (**vanishing gradient**); multiply many numbers larger than
+# one and it blows up (**exploding gradient**). Either way the layers near the
+# input stop learning.
+#
+# This series builds that story from the ground up in plain numpy — every
+# gradient is a line of code you can read — and then tries each remedy while
+# you watch the per-layer gradient sizes move with a slider.
+
+# %% [markdown]
+# ## The map
+#
+# | # | lesson | what you will see |
+# |---|---|---|
+# | 01 | [Perceptron](01_perceptron.ipynb) | the rule $\Delta w_i = \eta(t-y)x_i$ learns AND and OR, and cannot learn XOR |
+# | 02 | [Delta rule](02_delta_rule.ipynb) | gradient descent on $E=\tfrac12(t-y)^2$; a learning rate that converges or diverges |
+# | 03 | [Backpropagation](03_backpropagation.ipynb) | the learning signal $\delta$ passed back layer by layer; XOR solved |
+# | 04 | [Activation functions](04_activation_functions.ipynb) | sigmoid, tanh, ReLU and friends, their slopes, saturation and dead units |
+# | 05 | [Vanishing & exploding gradients](05_vanishing_exploding.ipynb) | **the gradient explorer**: depth, activation and weight scale against per-layer gradient size |
+# | 06 | [Initialization](06_initialization.ipynb) | Glorot, He, LeCun: choosing the weight scale so signals keep their size |
+# | 07 | [Batch normalization](07_batch_normalization.ipynb) | normalising each layer's inputs during training |
+# | 08 | [Dropout](08_dropout.ipynb) | random masks against over-fitting, and what they do to gradients |
+# | 09 | [Clipping & regularization](09_clipping_and_regularization.ipynb) | capping an exploding gradient without turning it |
+# | 10 | [Residual, LSTM, pre-training](10_residual_lstm_pretraining.ipynb) | shortcuts and gates that let the signal through 100+ steps |
+# | 11 | [Gradient-flow lab](11_gradient_flow_lab.ipynb) | every knob at once, training live |
+#
+# Each lesson has the same parts: a motivation, the maths, the idea built in a
+# few lines with `lessons_lib`, a live panel, an exercise that checks itself,
+# an *in a framework* box with the Keras and PyTorch one-liners, and a
+# three-line summary.
+
+# %% [markdown]
+# ## How to run the lessons
+#
+# * **On your machine** — from the repository root, one command installs
+#   everything into a fresh virtual environment and opens this notebook:
+#
+#   ```bash
+#   python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && jupyter lab notebooks/00_start_here.ipynb
+#   ```
+#
+# * **In the browser, nothing to install** — use the *launch binder* badge in
+#   the README; it opens JupyterLab on this notebook.
+#
+# * **Run everything in order**: *Run ▸ Run All Cells*. Every notebook runs
+#   top to bottom in a few seconds.
+
+# %% [markdown]
+# ## How to use the sliders
+#
+# The first code cell of every lesson switches matplotlib to its live backend
+# (`%matplotlib widget`, provided by the `ipympl` package). A panel then
+# redraws *in place* when you move a control: drag a slider, or click it and
+# use the arrow keys for single steps. The line under the plot repeats the key
+# numbers in text.
+#
+# Check that it works on your setup: move the slider **k** below. The curve
+# should change to $k$ full waves at once, and the text under it should follow.
+
+# %%
+%matplotlib widget
+import lessons_lib as ll
+
+# %% tags=["nbval-ignore-output"]
+ll.widgets.widget_check()
+
+# %% [markdown]
+# **Nothing moves?**
+#
+# * The cell shows text like `VBox(...)` instead of a slider: the page has no
+#   widget support. Open the notebook in JupyterLab 4 (or Notebook 7) from the
+#   environment the README command made.
+# * The slider moves but the plot does not: run *Kernel ▸ Restart Kernel and
+#   Run All Cells*. If the text under the plot mentions "inline", `ipympl` is
+#   missing: `pip install -r requirements.txt` installs it. The panels still
+#   work inline, only more slowly.
+# * Errors raised while a panel redraws are printed in red inside the panel
+#   itself, so nothing fails silently.
+
+# %% [markdown]
+# ## Glossary · 术语表
+#
+# The source notes of this series are Chinese study articles; here are the
+# terms in both languages, in the order the lessons meet them.
+#
+# | English | 中文 | first met in |
+# |---|---|---|
+# | perceptron | 感知器 | 01 |
+# | weight, bias | 权值（权重）, 偏置 | 01 |
+# | learning rate $\eta$ | 学习率 | 01 |
+# | linearly separable | 线性可分 | 01 |
+# | XOR (exclusive or) | 异或 | 01 |
+# | delta rule | Delta 学习规则 | 02 |
+# | cost / loss function | 代价函数 / 损失函数 | 02 |
+# | mean squared error | 均方差 (MSE) | 02 |
+# | gradient descent | 梯度下降法 | 02 |
+# | backpropagation | 反向传播 | 03 |
+# | forward signal, backward error | 信号正向传播, 误差反向传播 | 03 |
+# | hidden layer | 隐藏层 | 03 |
+# | learning signal $\delta$ | 学习信号 | 03 |
+# | chain rule | 链式法则 | 03 |
+# | activation function | 激活函数 | 04 |
+# | saturation | 饱和 | 04 |
+# | dead neuron (dying ReLU) | 死神经元 | 04 |
+# | vanishing gradient | 梯度消失 | 05 |
+# | exploding gradient | 梯度爆炸 | 05 |
+# | weight initialization | 权重初始化 | 06 |
+# | fan-in, fan-out | 输入连接数, 输出连接数 | 06 |
+# | self-normalizing network | 自归一化网络 | 06 |
+# | batch normalization | 批量归一化 | 07 |
+# | moving average, momentum | 移动平均, 动量 | 07 |
+# | dropout | Dropout（随机失活） | 08 |
+# | over-fitting | 过拟合 | 08 |
+# | gradient clipping | 梯度裁剪 | 09 |
+# | regularization (L1, L2) | 正则化 | 09 |
+# | residual (shortcut) connection | 残差连接 | 10 |
+# | LSTM (long short-term memory) | 长短期记忆网络 | 10 |
+# | layer-wise pre-training, fine-tuning | 逐层预训练, 微调 | 10 |
+
+# %% [markdown]
+# ## Summary
+#
+# * The series follows one learning signal from the perceptron rule to a 100-layer network.
+# * Every lesson pairs the maths with a live panel and a self-checking exercise.
+# * If the slider above redraws the sine curve, you are ready.
+#
+# **Next:** [01 · Perceptron](01_perceptron.ipynb)
