@@ -52,12 +52,14 @@ def new_figure(figsize: tuple[float, float] = (6.0, 3.0), dpi: int = 90) -> Figu
     return fig
 
 
-def show_static(fig: Figure, *, close: bool = True) -> Any:
+def show_static(fig: Figure, *, close: bool = True) -> Any | None:
     """Display ``fig`` as a plain PNG image, whatever the backend.
 
     A notebook stores the image, so GitHub and nbviewer show it without a
-    kernel (a live ipympl figure shows nothing there). Returns the
-    ``IPython.display.Image`` (displayed when IPython is running).
+    kernel (a live ipympl figure shows nothing there). Inside IPython the
+    image is displayed and ``None`` is returned, so the cell stores it once
+    (nbval runs cells without history, where a trailing ``;`` does not hide
+    a returned value); elsewhere the ``IPython.display.Image`` is returned.
 
     Parameters
     ----------
@@ -79,6 +81,7 @@ def show_static(fig: Figure, *, close: bool = True) -> Any:
     image = Image(data=buf.getvalue(), format="png")
     if get_ipython() is not None:
         display(image)
+        return None
     return image
 
 
