@@ -39,6 +39,7 @@ __all__ = [
     "Softmax",
     "Softplus",
     "Tanh",
+    "ALPHA_NAMES",
     "NAMES",
     "canonical_name",
     "get",
@@ -418,6 +419,9 @@ _ALIASES = {"logistic": "sigmoid", "identity": "linear", "leakyrelu": "leaky_rel
 
 #: Valid names for :func:`get`.
 NAMES: tuple[str, ...] = tuple(_REGISTRY)
+
+#: Activations whose shape parameter is called ``alpha``.
+ALPHA_NAMES: tuple[str, ...] = ("leaky_relu", "prelu", "elu")
 
 
 def canonical_name(value: Any, argname: str = "name") -> str:

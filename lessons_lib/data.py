@@ -6,11 +6,13 @@ Every function returns ``(X, y)`` with ``X`` of shape ``(n, 2)`` float64 and
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from .validation import check_choice, check_float, check_int, check_rng
+from .validation import check_array, check_choice, check_float, check_int, check_rng
 
-__all__ = ["blobs", "circles", "logic_gate", "moons", "spirals", "standardize"]
+__all__ = ["blobs", "circles", "logic_gate", "moons", "spirals", "standardize", "with_bias"]
 
 _GATES = {
     "and": np.array([0, 0, 0, 1]),
@@ -114,10 +116,25 @@ def blobs(n: int = 200, *, centers: int = 3, spread: float = 0.5, seed: int = 0,
 
 def standardize(X: np.ndarray) -> np.ndarray:
     """Scale every column to mean 0 and standard deviation 1 (SELU needs this)."""
-    from .validation import check_array
-
     X = check_array("X", X, ndim=2)
     std = X.std(axis=0)
     if np.any(std == 0):
         raise ValueError(f"X must not have a constant column, got std {std}")
     return (X - X.mean(axis=0)) / std
+
+
+def with_bias(X: Any) -> np.ndarray:
+    r"""Prepend the bias input :math:`x_0 = 1` to every row (the notes' convention).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, n)
+        Inputs :math:`x_1 \dots x_n`, one sample per row.
+
+    Returns
+    -------
+    ndarray, shape (N, n + 1)
+        ``[1, x_1, ..., x_n]`` per row.
+    """
+    X = check_array("X", X, ndim=2)
+    return np.concatenate([np.ones((X.shape[0], 1)), X], axis=1)

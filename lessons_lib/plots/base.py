@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from ..validation import check_array, check_bool
+from ..validation import check_array, check_bool, check_float, check_int
 
 __all__ = ["COLORS", "LinePlot", "new_figure", "plot_gradient_profile", "show_static"]
 
@@ -38,17 +38,65 @@ _PROBLEM_TITLES = {
 }
 
 
-def new_figure(figsize: tuple[float, float] = (6.0, 3.0), dpi: int = 90) -> Figure:
-    """A new figure with one axes, created without being displayed.
+_MARGINS = ("left", "right", "bottom", "top", "wspace")
+
+
+def new_figure(figsize: tuple[float, float] | None = None, dpi: int = 90, *, ncols: int = 1,
+               width_ratios: Sequence[float] | None = None, **margins: float) -> Figure:
+    """A new figure with ``ncols`` axes in a row, created without being displayed.
 
     Uses pyplot (so the live ipympl backend gives it an interactive canvas)
-    inside ``plt.ioff()``, so it appears only where a panel places it.
+    inside ``plt.ioff()``, so it appears only where a panel places it. The
+    margins are fixed: a layout engine would re-measure every text on every
+    redraw, which is the most expensive part of a live update.
+
+    Parameters
+    ----------
+    figsize : (float, float), optional
+        Inches; default (6, 3) for one axes, (3.8·ncols, 3.2) for several.
+    dpi : int
+        Dots per inch, 10..600.
+    ncols : int
+        Number of axes side by side, 1..6; they are ``fig.axes``, left to right.
+    width_ratios : sequence of float, optional
+        Relative widths of the axes (``ncols`` positive numbers).
+    **margins : float
+        Overrides of ``left``, ``right``, ``bottom``, ``top``, ``wspace``
+        (fractions of the figure, as in ``Figure.subplots_adjust``).
+
+    Returns
+    -------
+    Figure
     """
+    ncols = check_int("ncols", ncols, min_value=1, max_value=6)
+    dpi = check_int("dpi", dpi, min_value=10, max_value=600)
+    if figsize is None:
+        figsize = (6.0, 3.0) if ncols == 1 else (3.8 * ncols, 3.2)
+    if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in figsize)):
+        raise TypeError(f"figsize must be a pair of numbers (width, height) in inches, "
+                        f"got {figsize!r}")
+    for name, v in zip(("figsize[0]", "figsize[1]"), figsize, strict=True):
+        check_float(name, v, min_value=1.0, max_value=30.0)
+    if width_ratios is not None:
+        ratios = check_array("width_ratios", width_ratios, shape=(ncols,))
+        if np.any(ratios <= 0):
+            raise ValueError(f"width_ratios must be positive, got {list(ratios)}")
+    unknown = set(margins) - set(_MARGINS)
+    if unknown:
+        raise TypeError(f"margins must be among {list(_MARGINS)}, got {sorted(unknown)}")
+    adjust = ({"left": 0.13, "right": 0.97, "bottom": 0.17, "top": 0.93} if ncols == 1 else
+              {"left": 0.08 + 0.05 / ncols, "right": 0.98, "bottom": 0.17, "top": 0.9,
+               "wspace": 0.3})
+    for key, value in margins.items():
+        adjust[key] = check_float(key, value, min_value=0.0, max_value=1.0)
     with plt.ioff():
-        fig = plt.figure(figsize=figsize, dpi=dpi)
-    # fixed margins: a layout engine would re-measure every text on every redraw
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.17, top=0.93)
-    fig.add_subplot(1, 1, 1)
+        fig = plt.figure(figsize=tuple(figsize), dpi=dpi)
+    fig.subplots_adjust(**adjust)
+    grid = fig.add_gridspec(1, ncols, width_ratios=None if width_ratios is None
+                            else list(width_ratios))
+    for i in range(ncols):
+        fig.add_subplot(grid[0, i])
     return fig
 
 

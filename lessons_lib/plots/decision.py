@@ -99,6 +99,26 @@ class DecisionPlot:
         if title:
             ax.set_title(title)
 
+    def set_points(self, X: Any, y: Any) -> None:
+        """Move the data points in place, e.g. to the truth table of another gate.
+
+        Parameters
+        ----------
+        X : array_like (N, 2)
+            Points.
+        y : array_like (N,)
+            Labels 0/1; the class-0 and class-1 markers take their points.
+        """
+        X = check_array("X", X, ndim=2)
+        if X.shape[1] != 2:
+            raise ValueError(f"X must have 2 columns (points in the plane), got shape {X.shape}")
+        y = np.asarray(y).reshape(-1)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have one label per row of X ({X.shape[0]}), "
+                             f"got {y.shape[0]}")
+        for label, scatter in enumerate(self.points):
+            scatter.set_offsets(X[y == label].reshape(-1, 2))
+
     def update(self, proba: Any = None, *, line: tuple[float, float, float] | None = None) -> None:
         """Replace the probability image and/or the decision line.
 
