@@ -29,6 +29,7 @@ from . import (
     model,
     optim,
     probes,
+    recurrent,
     training,
     validation,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "model",
     "optim",
     "probes",
+    "recurrent",
     "training",
     "validation",
 ]

@@ -9,11 +9,13 @@ The untouched stub (``raise NotImplementedError`` or a bare ``...``) gets
 "not implemented yet".
 
 Used in notebooks 01 (perceptron), 02 (delta rule), 03 (backward),
-04 (derivatives), 06 (VarianceScaling std), 07 (BatchNorm forward),
-08 (dropout forward) and 09 (clip by norm).
+04 (derivatives), 05 (gradient ratio), 06 (VarianceScaling std),
+07 (BatchNorm forward), 08 (dropout forward), 09 (clip by norm),
+10 (RNN step backward) and 11 (a lab setting that trains).
 """
 
 from .base import DEFAULT_TIMEOUT, Timeout, Verdict, call_with_timeout, compare, run_check
+from .lab import check_lab_setting
 from .lessons import (
     check_backward_two_layer,
     check_batchnorm_forward,
@@ -25,6 +27,8 @@ from .lessons import (
     check_sigmoid_grad,
     check_variance_scaling_std,
 )
+from .recurrent import check_rnn_step_backward
+from .vanishing import check_gradient_ratio
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -36,8 +40,11 @@ __all__ = [
     "check_clip_by_norm",
     "check_delta_rule_update",
     "check_dropout_forward",
+    "check_gradient_ratio",
+    "check_lab_setting",
     "check_leaky_relu_grad",
     "check_perceptron_update",
+    "check_rnn_step_backward",
     "check_sigmoid_grad",
     "check_variance_scaling_std",
     "compare",

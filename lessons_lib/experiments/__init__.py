@@ -1,12 +1,34 @@
 """Pure experiments: numbers in, numbers out, no drawing.
 
-One module per topic; everything public is re-exported here, so
-``experiments.gradient_profile(...)`` works whichever module holds it.
+One module per topic, each importable as ``ll.experiments.<topic>``; the main
+entry points are re-exported here. Constants stay in their modules.
 
-* :mod:`.depth` — per-layer gradient and activation profiles of deep stacks
-  (notebooks 05, 06, 07, 10).
+* :mod:`.perceptron` (01), :mod:`.delta` (02), :mod:`.backprop` (03),
+  :mod:`.activation` (04), :mod:`.depth` (05, 07, 10 — gradient and activation
+  profiles of deep stacks), :mod:`.init` (06), :mod:`.batchnorm` (07),
+  :mod:`.dropout` (08), :mod:`.clipping` (09), :mod:`.recurrent` and
+  :mod:`.pretraining` (10), :mod:`.lab` (11).
 """
 
+from . import (
+    activation,
+    backprop,
+    batchnorm,
+    clipping,
+    delta,
+    depth,
+    dropout,
+    init,
+    lab,
+    perceptron,
+    pretraining,
+    recurrent,
+)
+from .activation import activation_curve, collapse_linear, dead_relu_run, saturation_share
+from .backprop import backward_pass, forward_pass, train_xor
+from .batchnorm import bn_gradient_profiles, running_mean_trace
+from .clipping import clip_comparison, clipping_run, cosine_similarity, penalty_run
+from .delta import delta_rule_update, descent_path, linear_hessian, lr_threshold
 from .depth import (
     MAX_BATCH,
     MAX_DEPTH,
@@ -16,13 +38,63 @@ from .depth import (
     gradient_envelope,
     gradient_profile,
 )
+from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_sweep
+from .init import init_profile, variance_recursion
+from .lab import LabRun, build_model, lab_data, lab_settings
+from .perceptron import perceptron_output, train_perceptron
+from .pretraining import pretraining_comparison
+from .recurrent import bptt_profile, residual_profile
 
 __all__ = [
     "MAX_BATCH",
     "MAX_DEPTH",
     "MAX_WIDTH",
     "QUANTITIES",
+    "LabRun",
+    "activation",
+    "activation_curve",
     "activation_profile",
+    "backprop",
+    "backward_pass",
+    "batchnorm",
+    "bn_gradient_profiles",
+    "bptt_profile",
+    "build_model",
+    "clip_comparison",
+    "clipping",
+    "clipping_run",
+    "collapse_linear",
+    "cosine_similarity",
+    "dead_relu_run",
+    "delta",
+    "delta_rule_update",
+    "depth",
+    "descent_path",
+    "dropout",
+    "ensemble_size",
+    "forward_pass",
     "gradient_envelope",
     "gradient_profile",
+    "init",
+    "init_profile",
+    "lab",
+    "lab_data",
+    "lab_settings",
+    "linear_hessian",
+    "lr_threshold",
+    "monte_carlo_mean",
+    "overfit_run",
+    "overfit_sweep",
+    "penalty_run",
+    "perceptron",
+    "perceptron_output",
+    "pretraining",
+    "pretraining_comparison",
+    "recurrent",
+    "residual_profile",
+    "running_mean_trace",
+    "saturation_share",
+    "train_perceptron",
+    "train_xor",
+    "variance_recursion",
 ]

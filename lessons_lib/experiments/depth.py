@@ -36,7 +36,7 @@ QUANTITIES = ("delta", "weight")
 MAX_DEPTH = 500
 MAX_WIDTH = 1024
 MAX_BATCH = 4096
-_ALPHA_ACTIVATIONS = ("leaky_relu", "prelu", "elu")
+_ALPHA_ACTIVATIONS = _act.ALPHA_NAMES
 
 
 def _activation_kwargs(activation: str, alpha: float | None) -> dict[str, float]:

@@ -1,23 +1,54 @@
 """Drawing helpers: create artists once, update them in place.
 
 Nothing here computes an experiment and nothing touches widgets. Every
-helper takes ``ax=None`` and returns what it drew; no global matplotlib
-state is changed. One module per kind of figure, all re-exported here.
+helper takes ``ax=None`` (or makes its own small figure) and returns what it
+drew; no global matplotlib state is changed. One module per kind of figure:
 
 * :mod:`.base` — :class:`LinePlot`, :func:`new_figure`, :func:`show_static`,
   :func:`plot_gradient_profile`, the colour palette;
-* :mod:`.decision` — :class:`DecisionPlot`, decision regions of 2-D classifiers.
+* :mod:`.decision` — :class:`DecisionPlot`, decision regions of 2-D classifiers;
+* :mod:`.surface` (02), :mod:`.activation` (03, 04), :mod:`.init` (06),
+  :mod:`.batchnorm` (07), :mod:`.dropout` (08), :mod:`.clipping` (09),
+  :mod:`.lab` (11).
 """
 
+from . import activation, batchnorm, clipping, dropout, init, lab, surface
+from .activation import DualLinePlot, plot_activation_gallery
 from .base import COLORS, LinePlot, new_figure, plot_gradient_profile, show_static
+from .batchnorm import plot_bn_profiles, plot_bn_training, plot_running_means
+from .clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from .decision import DecisionPlot, grid
+from .dropout import plot_decision_maps, plot_overfit_curves
+from .init import InitPlot
+from .lab import LabPlot
+from .surface import SurfacePlot
 
 __all__ = [
     "COLORS",
+    "ClipPlot",
     "DecisionPlot",
+    "DualLinePlot",
+    "InitPlot",
+    "LabPlot",
     "LinePlot",
+    "SurfacePlot",
+    "activation",
+    "batchnorm",
+    "clipping",
+    "dropout",
     "grid",
+    "init",
+    "lab",
     "new_figure",
+    "plot_activation_gallery",
+    "plot_bn_profiles",
+    "plot_bn_training",
+    "plot_clipping_runs",
+    "plot_decision_maps",
     "plot_gradient_profile",
+    "plot_overfit_curves",
+    "plot_running_means",
+    "plot_weight_norms",
     "show_static",
+    "surface",
 ]

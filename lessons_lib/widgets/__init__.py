@@ -1,20 +1,65 @@
 """Live panels: controls wired to a pure compute function and an in-place drawer.
 
 * :mod:`.base` — :class:`Panel`, the reusable base every panel builds on;
-* :mod:`.start` — :func:`widget_check` (notebook 00);
-* :mod:`.explorer` — :func:`gradient_explorer` (notebook 05).
+* one module per lesson, each with a factory that returns a panel:
+  :func:`widget_check` (00), :func:`perceptron_panel` (01),
+  :func:`delta_rule_panel` (02), :func:`backprop_panel` (03),
+  :func:`activation_panel` and :func:`dead_relu_panel` (04),
+  :func:`gradient_explorer` (05), :func:`init_explorer` (06),
+  :func:`bn_gradient_panel` and :func:`running_mean_panel` (07),
+  :func:`dropout_panel` (08), :func:`clip_panel` and :func:`penalty_panel` (09),
+  :func:`residual_panel` and :func:`rnn_lstm_panel` (10),
+  :func:`gradient_flow_lab` (11).
 """
 
+from .activation import ActivationPanel, DeadReluPanel, activation_panel, dead_relu_panel
+from .backprop import BackpropPanel, backprop_panel
 from .base import Panel, is_live
+from .batchnorm import BNGradientPanel, RunningMeanPanel, bn_gradient_panel, running_mean_panel
+from .clipping import ClipPanel, PenaltyPanel, clip_panel, penalty_panel
+from .delta import DeltaRulePanel, delta_rule_panel
+from .dropout import DropoutPanel, dropout_panel
 from .explorer import EXPLORER_ACTIVATIONS, EXPLORER_INITS, GradientExplorer, gradient_explorer
+from .init import InitExplorer, init_explorer
+from .lab import GradientFlowLab, gradient_flow_lab
+from .perceptron import PerceptronPanel, perceptron_panel
+from .recurrent import ResidualPanel, RnnLstmPanel, residual_panel, rnn_lstm_panel
 from .start import widget_check
 
 __all__ = [
     "EXPLORER_ACTIVATIONS",
     "EXPLORER_INITS",
+    "ActivationPanel",
+    "BNGradientPanel",
+    "BackpropPanel",
+    "ClipPanel",
+    "DeadReluPanel",
+    "DeltaRulePanel",
+    "DropoutPanel",
     "GradientExplorer",
+    "GradientFlowLab",
+    "InitExplorer",
     "Panel",
+    "PenaltyPanel",
+    "PerceptronPanel",
+    "ResidualPanel",
+    "RnnLstmPanel",
+    "RunningMeanPanel",
+    "activation_panel",
+    "backprop_panel",
+    "bn_gradient_panel",
+    "clip_panel",
+    "dead_relu_panel",
+    "delta_rule_panel",
+    "dropout_panel",
     "gradient_explorer",
+    "gradient_flow_lab",
+    "init_explorer",
     "is_live",
+    "penalty_panel",
+    "perceptron_panel",
+    "residual_panel",
+    "rnn_lstm_panel",
+    "running_mean_panel",
     "widget_check",
 ]

@@ -1,0 +1,104 @@
+"""Two side-by-side log plots: activation size and learning signal per layer (notebook 06).
+
+:class:`InitPlot` draws, for one deep stack at initialization, the standard
+deviation of every layer's output (left) and the learning-signal norm
+:math:`\\|\\delta^l\\|` (right), each measured (solid) with the theory of
+:func:`lessons_lib.experiments.init.variance_recursion` over it (dashed).
+The artists are made once; :meth:`InitPlot.update` moves them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..validation import check_bool
+from .base import COLORS, LinePlot, new_figure
+
+__all__ = ["InitPlot"]
+
+_THEORY_STYLE = {"ls": "--", "lw": 1.5, "color": "#555555"}
+
+
+def _span_two_decades(ax: Any) -> None:
+    """Widen a log y axis to whole decades, at least two of them.
+
+    So at least three ticks are labelled, and a flat line also *looks* flat
+    instead of stretching noise over the whole height.
+    """
+    lo, hi = ax.get_ylim()
+    if not (lo > 0 and hi / lo < 100.0):
+        return
+    lo = 10.0 ** math.floor(math.log10(lo))
+    hi = 10.0 ** math.ceil(math.log10(hi))
+    if hi / lo < 99.0:
+        hi *= 10.0
+    ax.set_ylim(lo, hi)
+
+
+class InitPlot:
+    """Activation std (left) and ``‖δ‖`` (right) per layer, measured and theoretical.
+
+    Parameters
+    ----------
+    legend : bool
+        Draw legends on the axes (static figures). Live panels pass ``False``
+        and show :meth:`legend_html` in their readout instead.
+    figsize : (float, float)
+        Figure size in inches.
+
+    Attributes
+    ----------
+    fig : Figure
+    std_plot, delta_plot : LinePlot
+        The two halves; their ``lines`` are keyed ``"measured"`` and ``"theory"``.
+    """
+
+    LABELS = ("measured", "theory")
+
+    def __init__(self, *, legend: bool = False, figsize: tuple[float, float] = (7.6, 3.0)) -> None:
+        legend = check_bool("legend", legend)
+        self.fig = new_figure(figsize, ncols=2, left=0.1, right=0.985, wspace=0.28)
+        left, right = self.fig.axes
+        self.std_plot = LinePlot(list(self.LABELS), ax=left, xlabel="layer (1 = input side)",
+                                 ylabel="std of output $Y^l$", logy=True,
+                                 title="activations (forward)", legend=legend,
+                                 styles={"measured": {"color": COLORS[0]},
+                                         "theory": _THEORY_STYLE})
+        self.delta_plot = LinePlot(list(self.LABELS), ax=right,
+                                   xlabel="layer (1 = input side)",
+                                   ylabel=r"$\|\delta^l\|$", logy=True,
+                                   title="learning signal (backward)", legend=legend,
+                                   styles={"measured": {"color": COLORS[1]},
+                                           "theory": _THEORY_STYLE})
+
+    def update(self, result: Mapping[str, Any]) -> str:
+        """Move the lines to ``result`` (from :func:`~lessons_lib.experiments.init.init_profile`).
+
+        Returns the notes of both halves (overflow / underflow), "" when clean.
+        """
+        if not isinstance(result, Mapping):
+            raise TypeError(f"result must be the dict returned by init_profile, "
+                            f"got {type(result).__name__}")
+        missing = {"layer", "std", "std_theory", "delta", "delta_theory"} - set(result)
+        if missing:
+            raise ValueError(f"result is missing the keys {sorted(missing)}")
+        x = result["layer"]
+        notes = [self.std_plot.update(x, {"measured": result["std"],
+                                          "theory": result["std_theory"]}),
+                 self.delta_plot.update(x, {"measured": result["delta"],
+                                            "theory": result["delta_theory"]})]
+        for plot in (self.std_plot, self.delta_plot):
+            _span_two_decades(plot.ax)
+        return "\n".join(n for n in notes if n)
+
+    def legend_html(self) -> str:
+        """One HTML legend line for both halves."""
+        return (f'<span style="border-top:3px solid {COLORS[0]};display:inline-block;'
+                f'width:1.6em;vertical-align:middle"></span>'
+                f'<span style="border-top:3px solid {COLORS[1]};display:inline-block;'
+                f'width:1.6em;vertical-align:middle;margin-left:2px"></span>&nbsp;measured'
+                f'&emsp;<span style="border-top:3px dashed #555555;display:inline-block;'
+                f'width:1.6em;vertical-align:middle"></span>&nbsp;theory (average over '
+                f'random weights)')

@@ -1,0 +1,202 @@
+"""The two live panels of notebook 04.
+
+* :func:`activation_panel` — an activation dropdown and an α slider redraw
+  :math:`f(z)` and :math:`f'(z)` in place (compute:
+  :func:`lessons_lib.experiments.activation.activation_curve`);
+* :func:`dead_relu_panel` — a learning-rate slider shows the loss and the
+  share of dead units of a ReLU net trained at that η (compute:
+  :func:`lessons_lib.experiments.activation.dead_relu_run`, cached per η).
+
+Drawing is :class:`lessons_lib.plots.LinePlot` and
+:class:`lessons_lib.plots.activation.DualLinePlot`; this module only wires.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+
+from ..activations import SELU_ALPHA, SELU_LAMBDA, RReLU
+from ..experiments.activation import (
+    ALPHA_ACTIVATIONS,
+    PANEL_ACTIVATIONS,
+    ActivationCurve,
+    DeadReluRun,
+    activation_curve,
+    dead_relu_run,
+)
+from ..plots.activation import DualLinePlot
+from ..plots.base import COLORS, LinePlot
+from ..validation import check_choice, check_float
+from .base import Panel
+
+__all__ = ["ACTIVATION_LABELS", "ActivationPanel", "DeadReluPanel", "activation_panel",
+           "dead_relu_panel"]
+
+#: Dropdown labels of the activation panel, by activation name.
+ACTIVATION_LABELS = {
+    "sigmoid": "sigmoid (logistic)", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU",
+    "prelu": "PReLU", "rrelu": "RReLU (test time)", "elu": "ELU", "selu": "SELU",
+}
+
+#: Formula of each activation, as HTML for the readout.
+FORMULAS = {
+    "sigmoid": "f(z) = 1 / (1 + e<sup>−z</sup>), f′(z) = f(z)(1 − f(z))",
+    "tanh": "f(z) = tanh z = 2σ(2z) − 1, f′(z) = 1 − f(z)²",
+    "relu": "f(z) = max(0, z), f′(z) = 1 for z &gt; 0, else 0",
+    "leaky_relu": "f(z) = z for z &gt; 0, αz otherwise; f′(z) = 1 or α",
+    "prelu": "like Leaky ReLU, but α is learned: ∂E/∂α = Σ<sub>z≤0</sub> (∂E/∂f)·z",
+    "rrelu": "like Leaky ReLU with a random slope per unit and sample in training",
+    "elu": "f(z) = z for z &gt; 0, α(e<sup>z</sup> − 1) otherwise; f′(z) = 1 or αe<sup>z</sup>",
+    "selu": "f(z) = λz for z &gt; 0, λα(e<sup>z</sup> − 1) otherwise",
+}
+
+_F = "f(z)"
+_G = "f′(z)"
+#: Leaky ReLU needs α < 1; the slider's α = 1 is drawn with this value.
+LEAKY_MAX_ALPHA = 0.99
+
+
+class ActivationPanel(Panel):
+    """Activation dropdown + α slider redrawing f and f′ (see :func:`activation_panel`)."""
+
+    def __init__(self, *, activation: str = "leaky_relu", alpha: float = 0.2) -> None:
+        check_choice("activation", activation, PANEL_ACTIVATIONS)
+        alpha = check_float("alpha", alpha, min_value=0.0, max_value=1.0)
+        style = {"description_width": "initial"}
+        controls = {
+            "activation": W.Dropdown(options=[(ACTIVATION_LABELS[k], k) for k in PANEL_ACTIVATIONS],
+                                     value=activation, description="activation", style=style),
+            "alpha": W.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01, description="α",
+                                   readout_format=".2f", style=style),
+        }
+        self.plot = LinePlot([_F, _G], xlabel="z (weighted input net)", ylabel="f(z) and f′(z)",
+                             legend=False, styles={_G: {"ls": "--"}})
+        self.plot.ax.axhline(0.0, color="#999999", lw=0.8, zorder=0)
+        self.plot.ax.axvline(0.0, color="#999999", lw=0.8, zorder=0)
+        super().__init__(controls, self._compute, self._draw, self.plot.fig,
+                         readout=self._readout)
+
+    def _compute(self, activation: str, alpha: float) -> dict[str, Any]:
+        uses_alpha = activation in ALPHA_ACTIVATIONS
+        self.controls["alpha"].disabled = not uses_alpha
+        used = None
+        if uses_alpha:
+            used = min(alpha, LEAKY_MAX_ALPHA) if activation == "leaky_relu" else alpha
+        return {"curve": activation_curve(activation, used), "asked": alpha}
+
+    def _draw(self, r: dict[str, Any]) -> str:
+        c: ActivationCurve = r["curve"]
+        return self.plot.update(c.z, {_F: c.f, _G: c.grad})
+
+    def _readout(self, r: dict[str, Any]) -> str:
+        c: ActivationCurve = r["curve"]
+        lines = [self.plot.legend_html(), f"<b>{ACTIVATION_LABELS[c.name]}</b>: {FORMULAS[c.name]}"]
+        i_neg = int(np.searchsorted(c.z, -3.0))
+        right = c.grad[c.z > 0]
+        where = ("for every z &gt; 0" if np.all(right == c.max_grad)
+                 else f"at z = {c.argmax:.2g}")
+        facts = (f"largest slope max|f′| = <b>{c.max_grad:.3g}</b> {where}; "
+                 f"slope at z = −3: f′ = {c.grad[i_neg]:.3g}")
+        lines.append(facts)
+        if c.name in ALPHA_ACTIVATIONS:
+            lines.append(f"α = {c.alpha:.2f}")
+            if c.name == "leaky_relu" and r["asked"] > LEAKY_MAX_ALPHA:
+                lines[-1] += (" (α = 1 would make it f(z) = z, a linear function: no "
+                              f"non-linearity left; drawn with α = {LEAKY_MAX_ALPHA})")
+            elif c.name in ("leaky_relu", "prelu") and c.alpha == 0.0:
+                lines[-1] += " (α = 0 is plain ReLU)"
+        if c.name == "rrelu":
+            rr = RReLU()
+            lines.append(f"training: a slope drawn from U({rr.lower:.3g}, {rr.upper:.3g}) for "
+                         "each unit and sample on every pass; test: fixed at the mean "
+                         f"{rr.alpha_mean:.3g} (drawn)")
+        if c.name == "selu":
+            lines.append(f"fixed constants λ = {SELU_LAMBDA:.4f}, α = {SELU_ALPHA:.4f}")
+        return "<br>".join(lines)
+
+
+def activation_panel(**initial: Any) -> ActivationPanel:
+    """Live panel of notebook 04: pick an activation, move α, see f and f′ redrawn.
+
+    Parameters
+    ----------
+    **initial
+        ``activation`` (``"leaky_relu"``; one of
+        :data:`lessons_lib.experiments.activation.PANEL_ACTIVATIONS`) and
+        ``alpha`` (0.2, in [0, 1]; used by Leaky ReLU, PReLU and ELU).
+
+    Returns
+    -------
+    ActivationPanel
+    """
+    return ActivationPanel(**initial)
+
+
+_LOSS = "loss E (cross-entropy)"
+_DEAD = ("layer 1 dead", "layer 2 dead")
+#: Range of the learning-rate slider, as powers of ten.
+DEAD_LR_EXPONENTS = (-2.0, 1.5)
+
+
+class DeadReluPanel(Panel):
+    """Learning-rate slider → loss and dead-unit share of a ReLU net (:func:`dead_relu_panel`)."""
+
+    def __init__(self, *, lr: float = 0.3, steps: int = 100, seed: int = 0) -> None:
+        lo, hi = 10.0 ** DEAD_LR_EXPONENTS[0], 10.0 ** DEAD_LR_EXPONENTS[1]
+        lr = check_float("lr", lr, min_value=lo, max_value=hi)
+        dead_relu_run(lr, steps=steps, seed=seed)                 # validates steps and seed
+        self.steps, self.seed = steps, seed
+        controls = {
+            "lr": W.FloatLogSlider(value=lr, base=10, min=DEAD_LR_EXPONENTS[0],
+                                   max=DEAD_LR_EXPONENTS[1], step=0.25,
+                                   description="learning rate η", readout_format=".3g",
+                                   style={"description_width": "initial"}),
+        }
+        self.plot = DualLinePlot(
+            [_LOSS], list(_DEAD), xlabel="training step (full-batch updates)",
+            left_ylabel="loss (log scale)", right_ylabel="dead units (%)", left_logy=True,
+            legend=False, styles={_LOSS: {"color": COLORS[6]}, _DEAD[0]: {"color": COLORS[0]},
+                                  _DEAD[1]: {"color": COLORS[1]}})
+        super().__init__(controls, self._compute, self._draw, self.plot.fig,
+                         readout=self._readout)
+
+    def _compute(self, lr: float) -> DeadReluRun:
+        return dead_relu_run(lr, steps=self.steps, seed=self.seed)
+
+    def _draw(self, run: DeadReluRun) -> str:
+        note = "training diverged: the loss overflowed" if run.diverged else ""
+        text = self.plot.update(run.step, {_LOSS: run.loss},
+                                {_DEAD[0]: 100 * run.dead[:, 0], _DEAD[1]: 100 * run.dead[:, 1]},
+                                note=note)
+        self.plot.right.ax.set_ylim(-3.0, 103.0)
+        return text
+
+    def _readout(self, run: DeadReluRun) -> str:
+        d1, d2 = 100 * run.dead_final
+        acc = "—" if run.diverged else f"{100 * run.accuracy:.0f}%"
+        return (f"{self.plot.legend_html()}<br>η = {run.lr:.3g}: after {run.step[-1]:.0f} steps "
+                f"<b>{d1:.0f}%</b> of layer 1 and <b>{d2:.0f}%</b> of layer 2 are dead "
+                f"(zero on all 256 samples); loss {run.loss[-1]:.3g}, accuracy {acc} "
+                "(50% is guessing)")
+
+
+def dead_relu_panel(**initial: Any) -> DeadReluPanel:
+    """Live panel of notebook 04: the dying-ReLU problem against the learning rate.
+
+    Left: the training loss over 100 steps; right: the share of dead units
+    in each hidden layer over those steps. Every η is trained once and
+    cached, so returning to a value is instant.
+
+    Parameters
+    ----------
+    **initial
+        ``lr`` (0.3; 0.01..31.6), ``steps`` (100) and ``seed`` (0).
+
+    Returns
+    -------
+    DeadReluPanel
+    """
+    return DeadReluPanel(**initial)

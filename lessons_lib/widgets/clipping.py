@@ -1,0 +1,157 @@
+"""Live panels of notebook 09: the clipping threshold and the weight-penalty strength.
+
+* :func:`clip_panel` — a threshold slider; a 2-D gradient (arrows) and a
+  16-entry gradient (bars) before and after clipping by value and by norm,
+  with their cosine similarity to the original;
+* :func:`penalty_panel` — a :math:`\\lambda` slider and an L1/L2 switch; the
+  total weight norm and the data loss over training, against no penalty.
+
+Compute is :mod:`lessons_lib.experiments.clipping`; drawing is
+:mod:`lessons_lib.plots.clipping` and :class:`lessons_lib.plots.LinePlot`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+
+from ..experiments import clipping as _exp
+from ..plots.base import LinePlot, new_figure
+from ..plots.clipping import ClipPlot
+from ..validation import check_array, check_choice, check_float, check_int
+from .base import Panel
+
+__all__ = ["ClipPanel", "PenaltyPanel", "clip_panel", "penalty_panel"]
+
+_STYLE = {"description_width": "initial"}
+#: Range of the threshold slider (log10 of c).
+THRESHOLD_LOG_RANGE = (-1.5, 1.3)
+
+
+class ClipPanel(Panel):
+    """Threshold slider: gradients clipped by value and by norm (see :func:`clip_panel`)."""
+
+    def __init__(self, *, threshold: float = 1.0, g2: Any = (3.0, 1.0), n: int = 16,
+                 seed: int = 0) -> None:
+        lo, hi = 10 ** THRESHOLD_LOG_RANGE[0], 10 ** THRESHOLD_LOG_RANGE[1]
+        threshold = check_float("threshold", threshold, min_value=lo, max_value=hi)
+        self.g2 = check_array("g2", g2, shape=(2,))
+        if not np.any(self.g2):
+            raise ValueError("g2 must not be the zero vector")
+        self.g = _exp.example_gradient(check_int("n", n, min_value=2, max_value=64), seed=seed)
+        self.plot = ClipPlot(self.g2, self.g)
+        controls = {"threshold": W.FloatLogSlider(
+            value=threshold, base=10, min=THRESHOLD_LOG_RANGE[0], max=THRESHOLD_LOG_RANGE[1],
+            step=0.02, description="threshold c", readout_format=".2f", style=_STYLE,
+            layout=W.Layout(width="420px"))}
+        super().__init__(controls, self._compute, self._draw, self.plot.fig,
+                         readout=self._readout)
+
+    def _compute(self, threshold):
+        return {"c": threshold, "two": _exp.clip_comparison(self.g2, threshold),
+                "long": _exp.clip_comparison(self.g, threshold)}
+
+    def _draw(self, r):
+        self.plot.update(r["c"], r["two"], r["long"])
+
+    def _readout(self, r) -> str:
+        def row(name, s):
+            return (f"{name}: ‖g‖ = {s['norm_g']:.3g}; by value → ‖g‖ = {s['norm_value']:.3g}, "
+                    f"cos = <b>{s['cos_value']:.4f}</b> ({s['n_clipped']} "
+                    f"{'entry' if s['n_clipped'] == 1 else 'entries'} cut); "
+                    f"by norm → ‖g‖ = {s['norm_norm']:.3g}, cos = <b>{s['cos_norm']:.4f}</b>")
+        return (f"{ClipPlot.legend_html()}<br>{row('2-D gradient', r['two'])}<br>"
+                f"{row(f'{self.g.size} entries', r['long'])}")
+
+
+def clip_panel(**initial: Any) -> ClipPanel:
+    """Threshold panel of notebook 09: clipping by value vs by norm.
+
+    Parameters
+    ----------
+    **initial
+        ``threshold`` (1.0, between 0.03 and 20), ``g2`` (the 2-D gradient,
+        default (3, 1)), ``n`` (entries of the longer gradient, 16) and
+        ``seed`` (0) of :func:`lessons_lib.experiments.clipping.example_gradient`.
+
+    Returns
+    -------
+    ClipPanel
+        Display it as the last expression of a cell.
+    """
+    return ClipPanel(**initial)
+
+
+class PenaltyPanel(Panel):
+    """λ slider: weight norm over training (see :func:`penalty_panel`)."""
+
+    def __init__(self, *, lam: float = 0.01, penalty: str = "l2", warm: bool = True) -> None:
+        lam = check_float("lam", lam)
+        if lam not in _exp.LAMBDA_GRID:
+            raise ValueError(f"lam must be one of {list(_exp.LAMBDA_GRID)}, got {lam}")
+        penalty = check_choice("penalty", penalty, _exp.PENALTIES)
+        if warm:                              # every slider position is then a cache hit
+            for name in _exp.PENALTIES:
+                for value in _exp.LAMBDA_GRID:
+                    _exp.penalty_run(value, name)
+        fig = new_figure((7.4, 3.0), ncols=2, left=0.09, wspace=0.32)
+        labels = ["with the penalty", "no penalty (λ = 0)"]
+        styles = {labels[1]: {"ls": "--", "color": "#555555", "lw": 1.5}}
+        self.norm_plot = LinePlot(labels, ax=fig.axes[0], xlabel="training step",
+                                  ylabel="weight norm √(Σ‖W‖²)", legend=False, styles=styles)
+        self.loss_plot = LinePlot(labels, ax=fig.axes[1], xlabel="training step",
+                                  ylabel="data loss (log scale)", logy=True, legend=False,
+                                  styles=styles)
+        self.plot = self.norm_plot            # the panel tests read plot.lines
+        controls = {
+            "lam": W.SelectionSlider(options=[(f"{v:g}", v) for v in _exp.LAMBDA_GRID],
+                                     value=lam, description="λ", style=_STYLE,
+                                     continuous_update=True),
+            "penalty": W.ToggleButtons(options=[("L2", "l2"), ("L1", "l1")], value=penalty,
+                                       description="penalty", style=_STYLE),
+        }
+        super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
+
+    def _compute(self, lam, penalty):
+        return {"lam": lam, "penalty": penalty, "run": _exp.penalty_run(lam, penalty),
+                "ref": _exp.penalty_run(0.0)}
+
+    def _draw(self, r):
+        labels = list(self.norm_plot.lines)
+        run, ref = r["run"], r["ref"]
+        self.norm_plot.update(np.arange(run.weight_norm.size),
+                              {labels[0]: run.weight_norm, labels[1]: ref.weight_norm})
+        self.loss_plot.update(np.arange(run.loss.size),
+                              {labels[0]: run.loss, labels[1]: ref.loss})
+
+    def _readout(self, r) -> str:
+        run, ref = r["run"], r["ref"]
+        name = "L2: λ/2·Σ‖W‖²" if r["penalty"] == "l2" else "L1: λ·Σ|W|"
+        return (f"{self.norm_plot.legend_html()}<br>"
+                f"{name}, λ = {r['lam']:g}. After {run.loss.size} steps: weight norm "
+                f"<b>{run.weight_norm[-1]:.3g}</b> (no penalty {ref.weight_norm[-1]:.3g}); "
+                f"bound on δ's growth Π‖W‖₂ = <b>{run.gain_bound:.3g}</b> "
+                f"(no penalty {ref.gain_bound:.3g}); data loss {run.loss[-1]:.3g}, "
+                f"accuracy {run.accuracy:.0%}")
+
+
+def penalty_panel(**initial: Any) -> PenaltyPanel:
+    """λ panel of notebook 09: weight norm over training under an L1 or L2 penalty.
+
+    All :data:`lessons_lib.experiments.clipping.LAMBDA_GRID` values are
+    trained once when the panel is built (about a second), so moving the
+    slider only looks results up.
+
+    Parameters
+    ----------
+    **initial
+        ``lam`` (0.01, one of the grid), ``penalty`` ("l2" or "l1"),
+        ``warm`` (True: precompute the grid).
+
+    Returns
+    -------
+    PenaltyPanel
+    """
+    return PenaltyPanel(**initial)

@@ -1,0 +1,453 @@
+"""The gradient-flow lab: every knob of notebooks 04–10 on one live, training panel (notebook 11).
+
+Compute is :class:`lessons_lib.experiments.lab.LabRun` (one model, trained in
+chunks); drawing is :class:`lessons_lib.plots.lab.LabPlot` (one figure, made
+once); this module wires them to the controls and to Train / Pause / Reset.
+
+Training runs as an ``asyncio`` task on the kernel's own event loop: each
+frame trains a chunk of steps (about :attr:`GradientFlowLab.frame_budget`
+seconds' worth), moves the artists, asks for a redraw (``draw_idle``) and then
+``await asyncio.sleep(...)``, so clicks and slider changes are handled between
+two frames and the kernel never blocks. :meth:`GradientFlowLab.step`,
+:meth:`~GradientFlowLab.tick` and :meth:`~GradientFlowLab.reset` do the same
+work synchronously (tests, scripts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import math
+import statistics
+import time
+import weakref
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+from PIL import Image
+
+from ..experiments.lab import (
+    ALPHA_ACTIVATIONS,
+    LAB_ACTIVATIONS,
+    LAB_EXTENT,
+    LAB_MAX_DEPTH,
+    LAB_MAX_WIDTH,
+    LabRun,
+    LabSettings,
+    lab_settings,
+)
+from ..plots.base import COLORS
+from ..plots.lab import HEATMAP_RANGE, LabPlot
+from ..validation import check_float, check_int
+from .base import Panel
+
+__all__ = ["CLIP_OPTIONS", "L2_OPTIONS", "LR_OPTIONS", "GradientFlowLab", "benchmark_lab",
+           "gradient_flow_lab"]
+
+#: Values of the learning-rate slider.
+LR_OPTIONS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: (label, value) of the clipping slider; 0 means no clipping.
+CLIP_OPTIONS = (("off", 0.0), ("0.1", 0.1), ("0.3", 0.3), ("1", 1.0), ("3", 3.0), ("10", 10.0))
+#: (label, value) of the L2 slider.
+L2_OPTIONS = (("0", 0.0), ("1e-4", 1e-4), ("1e-3", 1e-3), ("1e-2", 1e-2), ("0.1", 0.1))
+_DATASET_LABELS = (("moons", "moons"), ("circles", "circles"), ("spirals", "spirals"),
+                   ("XOR blobs", "xor"))
+_INIT_LABELS = (("Glorot uniform", "glorot_uniform"), ("He normal", "he_normal"),
+                ("LeCun normal", "lecun_normal"), ("uniform ±0.05", "uniform"),
+                ("N(0, 1): too large", "normal"), ("zeros", "zeros"))
+_STUCK_AFTER = 100
+#: Seconds per frame the decision boundary may cost on average while training.
+_GRID_BUDGET = 0.02
+#: Labs whose training is switched on (at most one: starting one pauses the others).
+_TRAINING: weakref.WeakSet = weakref.WeakSet()
+_STATE_COLORS = {"ready": "#555555", "training": COLORS[2], "paused": COLORS[0],
+                 "finished": COLORS[0], "diverged": "#B00020"}
+
+
+def _nearest(name: str, options: tuple, value: float) -> Any:
+    """The slider value equal to ``value`` (options are values or (label, value) pairs)."""
+    def key(o):
+        v = o[1] if isinstance(o, tuple) else o
+        if v == 0 or value == 0:
+            return 0.0 if v == value else math.inf
+        return abs(math.log(v / value))
+    best = min(options, key=key)
+    if key(best) > 1e-9:
+        vals = [o[1] if isinstance(o, tuple) else o for o in options]
+        raise ValueError(f"{name} must be one of the lab slider's values {vals}, got {value}")
+    return best[1] if isinstance(best, tuple) else best
+
+
+class GradientFlowLab(Panel):
+    """Live training of a deep net on a 2-D data set (see :func:`gradient_flow_lab`).
+
+    Attributes
+    ----------
+    run : LabRun
+        The model being trained and its history.
+    plot : LabPlot
+        The figure: loss, decision boundary, gradient heat map.
+    buttons : dict of str to ipywidgets.Button
+        ``"train"``, ``"pause"``, ``"reset"``.
+    message : str
+        The last event worth telling (e.g. "architecture changed: new model").
+    """
+
+    def __init__(self, *, max_steps: int = 3000, frame_budget: float = 0.03,
+                 interval: float = 0.02, **knobs: Any) -> None:
+        start = lab_settings(knobs)
+        self.max_steps = check_int("max_steps", max_steps, min_value=1, max_value=100_000)
+        self.frame_budget = check_float("frame_budget", frame_budget, min_value=0.0,
+                                        max_value=1.0, min_inclusive=False)
+        self.interval = check_float("interval", interval, min_value=0.0, max_value=1.0)
+        lr = _nearest("lr", LR_OPTIONS, start.lr)
+        clip = _nearest("clip_norm", CLIP_OPTIONS,
+                        0.0 if start.clip_norm is None else start.clip_norm)
+        l2 = _nearest("l2", L2_OPTIONS, start.l2)
+        if start.dropout > 0.5:
+            raise ValueError(f"dropout must be <= 0.5 in the lab, got {start.dropout}")
+        self._seed = start.seed
+        self.run = LabRun(start, max_steps=self.max_steps)
+        self.plot = LabPlot(self.run.X, self.run.y, self.run.n_layers, extent=LAB_EXTENT)
+        self._running = False
+        self._task: asyncio.Task | None = None
+        self._pending: int | None = 0        # steps to train in the next update; None: budget
+        self._frame_times: list[float] = []
+        self._frame_count = 0
+        self._grid_every = 1                 # evaluate the boundary every n-th frame
+        self.message = ""
+
+        narrow = W.Layout(width="245px")
+        style = {"description_width": "76px"}
+        late = {"continuous_update": False, "layout": narrow, "style": style}
+        controls = {
+            "dataset": W.Dropdown(options=_DATASET_LABELS, value=start.dataset,
+                                  description="data", layout=narrow, style=style),
+            "depth": W.IntSlider(value=start.depth, min=1, max=LAB_MAX_DEPTH,
+                                 description="depth", **late),
+            "width": W.IntSlider(value=start.width, min=2, max=LAB_MAX_WIDTH,
+                                 description="width", **late),
+            "activation": W.Dropdown(options=LAB_ACTIVATIONS, value=start.activation,
+                                     description="activation", layout=narrow, style=style),
+            "alpha": W.FloatSlider(value=start.alpha, min=0.0, max=1.0, step=0.01,
+                                   readout_format=".2f", description="α", **late),
+            "init": W.Dropdown(options=_INIT_LABELS, value=start.init, description="init",
+                               layout=narrow, style=style),
+            "batchnorm": W.Checkbox(value=start.batchnorm, description="BatchNorm",
+                                    indent=False, layout=W.Layout(width="110px")),
+            "residual": W.Checkbox(value=start.residual, description="residual",
+                                   indent=False, layout=W.Layout(width="100px")),
+            "dropout": W.FloatSlider(value=start.dropout, min=0.0, max=0.5, step=0.05,
+                                     readout_format=".2f", description="dropout", **late),
+            "lr": W.SelectionSlider(options=LR_OPTIONS, value=lr, description="η",
+                                    layout=narrow, style=style),
+            "clip_norm": W.SelectionSlider(options=CLIP_OPTIONS, value=clip,
+                                           description="clip ‖g‖", layout=narrow, style=style),
+            "l2": W.SelectionSlider(options=L2_OPTIONS, value=l2, description="L2 λ",
+                                    layout=narrow, style=style),
+        }
+        self.buttons = {
+            "train": W.Button(description="Train", icon="play", button_style="success",
+                              layout=W.Layout(width="90px")),
+            "pause": W.Button(description="Pause", icon="pause", disabled=True,
+                              layout=W.Layout(width="90px")),
+            "reset": W.Button(description="Reset", icon="refresh",
+                              layout=W.Layout(width="90px")),
+        }
+        self.buttons["train"].on_click(lambda _b: self.start())
+        self.buttons["pause"].on_click(lambda _b: self.pause())
+        self.buttons["reset"].on_click(lambda _b: self.reset())
+        super().__init__(controls, self._compute, self._draw, self.plot.fig,
+                         readout=self._readout)
+        c = self.controls
+        architecture = W.HBox([W.HTML("<b>network</b> <small>(a change builds a new "
+                                      "model)</small>", layout=W.Layout(width="100%")),
+                               c["dataset"], c["depth"], c["width"], c["activation"],
+                               c["alpha"], c["init"], c["batchnorm"], c["residual"],
+                               c["dropout"]],
+                              layout=W.Layout(flex_flow="row wrap"))
+        training = W.HBox([W.HTML("<b>training</b> <small>(changes apply from the next "
+                                  "step)</small>", layout=W.Layout(width="100%")),
+                           c["lr"], c["clip_norm"], c["l2"], *self.buttons.values()],
+                          layout=W.Layout(flex_flow="row wrap"))
+        self.widget.children = (architecture, training, self.view, self.readout, self.errors)
+
+    # -- state ------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        """``"ready"``, ``"training"``, ``"paused"``, ``"finished"`` or ``"diverged"``."""
+        if self._running:
+            return "training"
+        status = self.run.status
+        if status == "trained":
+            return "paused"
+        return status
+
+    @property
+    def settings(self) -> LabSettings:
+        """The knob values of the current run."""
+        return self.run.settings
+
+    def _sync_buttons(self) -> None:
+        running = self._running
+        self.buttons["train"].disabled = running
+        self.buttons["pause"].disabled = not running
+
+    # -- compute and draw (called through Panel.update, which shows any error) ---------
+    def _compute(self, dataset, depth, width, activation, alpha, init, batchnorm, residual,
+                 dropout, lr, clip_norm, l2):
+        self.controls["alpha"].disabled = activation not in ALPHA_ACTIVATIONS
+        wanted = lab_settings(dataset=dataset, depth=depth, width=width,
+                              activation=activation, alpha=alpha, init=init,
+                              batchnorm=batchnorm, residual=residual, dropout=dropout, lr=lr,
+                              clip_norm=clip_norm or None, l2=l2, seed=self._seed)
+        if wanted.architecture() != self.run.settings.architecture():
+            self._new_run(wanted)
+            self.message = ("architecture changed: a new model was built (step 0)"
+                            + ("; training goes on" if self._running else ""))
+        else:
+            old = self.run.settings
+            changed = [f"{label} = {'off' if v is None else f'{v:g}'}"
+                       for label, k, v in (("η", "lr", wanted.lr),
+                                           ("clipping", "clip_norm", wanted.clip_norm),
+                                           ("L2 λ", "l2", wanted.l2))
+                       if getattr(old, k) != v]
+            if changed:
+                self.run.set_live(lr=wanted.lr, clip_norm=wanted.clip_norm, l2=wanted.l2)
+                self.message = (f"{', '.join(changed)} from step {self.run.step + 1} on "
+                                "(same model)")
+        steps, self._pending = self._pending, 0
+        points = self.plot.grid_points
+        if steps is None:                        # one frame's worth of steps
+            t_end = time.perf_counter() + self.frame_budget
+            while self.run.can_train and self.run.train(1) and time.perf_counter() < t_end:
+                pass
+            # a deep, wide net costs more to evaluate on the grid than the rest of a
+            # frame: then the boundary is redrawn only every few frames (see _grid_every)
+            self._frame_count += 1
+            if self._frame_count % self._grid_every:
+                return self.run.frame(None)
+            t0 = time.perf_counter()
+            frame = self.run.frame(points)
+            self._grid_every = min(4, 1 + int((time.perf_counter() - t0) / _GRID_BUDGET))
+            return frame
+        if steps:
+            self.run.train(steps)
+        return self.run.frame(points)
+
+    def _new_run(self, settings: LabSettings) -> None:
+        old = self.run.settings
+        self.run = LabRun(settings, max_steps=self.max_steps)
+        if (settings.dataset, settings.seed) != (old.dataset, old.seed):
+            self.plot.set_data(self.run.X, self.run.y)
+
+    def _draw(self, frame) -> None:
+        short = ""
+        if frame.status == "diverged":
+            short = "diverged: training stopped"
+        elif frame.status == "finished":
+            short = "finished"
+        self.plot.update(frame, note=short)
+
+    def _readout(self, frame) -> str:
+        state = self.state
+        color = _STATE_COLORS[state]
+        parts = [f'<b style="color:{color}">● {state}</b>',
+                 f"step {self.run.step} / {self.max_steps}"]
+        if frame.loss.size:
+            parts.append(f"loss {frame.loss[-1]:.4g}")
+        parts.append(f"training accuracy {100 * frame.accuracy:.1f} %")
+        lines = [" · ".join(parts)]
+        if frame.grad_norms.shape[0]:
+            g = frame.grad_norms[-1]
+            n = g.size
+            ratio = (f"{g[0] / g[-1]:.2g}" if np.isfinite(g).all() and g[-1] > 0
+                     else "undefined")
+            lines.append(f"‖∂E/∂W‖ at the last step: layer 1 (input side) {g[0]:.2g}, "
+                         f"layer {n} (output) {g[-1]:.2g}, ratio {ratio}")
+        note = frame.note or self.message
+        if note:
+            lines.append(f"<i>{html.escape(note)}</i>")
+        if frame.loss.size >= _STUCK_AFTER and np.all(np.abs(frame.loss[-_STUCK_AFTER:]
+                                                            - math.log(2.0)) < 1e-3):
+            lines.append(f"<i>the loss has stayed at ln 2 = 0.693 for {_STUCK_AFTER} steps: "
+                         "the network answers 0.5 for every point</i>")
+        lo, hi = HEATMAP_RANGE
+        lines.append(f'<small><span style="color:{COLORS[0]}">●</span> class 0 · '
+                     f'<span style="color:{COLORS[1]}">▲</span> class 1 · heat map: '
+                     f"black = below 1e{lo:.0f} (vanished), "
+                     f'<span style="color:#D55E00">■</span> = above 1e{hi:.0f} '
+                     "(exploding)</small>")
+        return "<br>".join(lines)
+
+    # -- synchronous API -----------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Train ``n`` steps now and redraw once; return the run's step count.
+
+        Does nothing (but redraw) once the run diverged or finished.
+        """
+        self._pending = check_int("n", n, min_value=0, max_value=100_000)
+        self.update()
+        return self.run.step
+
+    def tick(self) -> None:
+        """One frame of the training loop: a chunk of about ``frame_budget`` seconds, a redraw."""
+        t0 = time.perf_counter()
+        self._pending = None
+        self.update()
+        self._frame_times.append(time.perf_counter() - t0)
+        del self._frame_times[:-50]
+
+    def reset(self) -> None:
+        """Stop training and start over with new weights (same knobs, step 0)."""
+        self._running = False
+        _TRAINING.discard(self)
+        self._new_run(self.run.settings)
+        self.message = "reset: new weights, step 0"
+        self._sync_buttons()
+        self.update()
+
+    # -- the asynchronous loop -----------------------------------------------------------
+    def start(self) -> None:
+        """Train in the background until Pause, divergence or ``max_steps``.
+
+        Schedules :meth:`_loop` on the running asyncio event loop (the kernel's).
+        Without a running loop (a plain script) the state becomes ``"training"``
+        and :meth:`tick` advances it.
+        """
+        if self._running:
+            return
+        if not self.run.can_train:
+            self._new_run(self.run.settings)
+            self.message = "the last run had stopped: started again from step 0"
+        else:
+            self.message = ""
+        for other in list(_TRAINING):              # one lab trains at a time: a lab left
+            if other is not self:                  # behind by re-running its cell stops
+                other.pause()
+        _TRAINING.add(self)
+        self._running = True
+        self._sync_buttons()
+        self.update()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._loop())
+
+    def pause(self) -> None:
+        """Stop training after the current frame (the model is kept)."""
+        self._running = False
+        _TRAINING.discard(self)
+        self._sync_buttons()
+        self.update()
+
+    async def _loop(self) -> None:
+        try:
+            while self._running:
+                self.tick()
+                if self.last_error is not None or not self.run.can_train:
+                    break
+                await asyncio.sleep(self.interval)
+        finally:
+            _TRAINING.discard(self)
+            if self._running:
+                self._running = False
+                self._sync_buttons()
+                if self.last_error is None:
+                    self.update()
+                elif self.result is not None:      # keep the error visible; fix the state
+                    self.readout.value = self._readout(self.result)
+
+    @property
+    def fps(self) -> float:
+        """Frames per second over the last (up to 50) frames of compute and drawing calls."""
+        if not self._frame_times:
+            return 0.0
+        return 1.0 / statistics.median(self._frame_times)
+
+    def close(self) -> None:
+        """Stop training, then close the figure and the widgets."""
+        self._running = False
+        _TRAINING.discard(self)
+        super().close()
+
+
+def gradient_flow_lab(**initial: Any) -> GradientFlowLab:
+    """The capstone panel of notebook 11: every knob, training live.
+
+    Knobs: data set, depth (hidden layers, 1–50), width (2–32), hidden
+    activation and its α, weight init, BatchNorm, residual shortcuts, dropout
+    (reset the model when changed); learning rate η, clipping by global norm
+    and L2 λ (apply from the next step). Train / Pause / Reset drive an
+    ``asyncio`` task; the figure shows the training loss, the decision
+    boundary and a heat map of :math:`\\log_{10}\\|\\partial E/\\partial W^l\\|`
+    over layers × steps, updated in place.
+
+    Parameters
+    ----------
+    **initial
+        Starting knob values (see :func:`lessons_lib.experiments.lab.lab_settings`;
+        ``lr``, ``clip_norm`` and ``l2`` must be values their sliders offer:
+        :data:`LR_OPTIONS`, :data:`CLIP_OPTIONS`, :data:`L2_OPTIONS`), and
+        ``max_steps`` (3000), ``frame_budget`` (0.03 s of training per frame),
+        ``interval`` (0.02 s pause between frames).
+
+    Returns
+    -------
+    GradientFlowLab
+        Display it as the last expression of a cell.
+    """
+    return GradientFlowLab(**initial)
+
+
+def benchmark_lab(frames: int = 20, **initial: Any) -> dict[str, float]:
+    """Frames per second of the lab without a browser: train chunk + artists + Agg render.
+
+    Builds a lab (under whatever matplotlib backend is active), starts it,
+    and times ``frames`` calls of :meth:`GradientFlowLab.tick` each followed
+    by a full ``canvas.draw()`` (the render a live canvas needs before it
+    can send new pixels).
+
+    Returns
+    -------
+    dict
+        ``fps`` (from the median frame), ``frame_ms`` (median), ``p90_ms``,
+        ``steps_per_frame`` (mean) and ``draw_ms`` (median render alone);
+        ``png_ms``: encoding the rendered pixels as PNG, which ipympl adds
+        before it sends a frame (not part of ``frame_ms``).
+    """
+    frames = check_int("frames", frames, min_value=2)
+    lab = GradientFlowLab(**initial)
+    try:
+        lab.start()
+        lab.figure.canvas.draw()
+        totals, draws, steps, pngs = [], [], [], []
+        for _ in range(frames):
+            before = lab.run.step
+            t0 = time.perf_counter()
+            lab.tick()
+            t1 = time.perf_counter()
+            lab.figure.canvas.draw()
+            t2 = time.perf_counter()
+            totals.append(t2 - t0)
+            draws.append(t2 - t1)
+            steps.append(lab.run.step - before)
+            pixels = np.asarray(lab.figure.canvas.buffer_rgba())
+            t3 = time.perf_counter()
+            with io.BytesIO() as png:
+                Image.fromarray(pixels).save(png, format="png")
+            pngs.append(time.perf_counter() - t3)
+            if not lab.run.can_train:
+                break
+        lab.pause()
+    finally:
+        lab.close()
+    frame = statistics.median(totals)
+    return {"fps": 1.0 / frame, "frame_ms": 1e3 * frame,
+            "p90_ms": 1e3 * float(np.percentile(totals, 90)),
+            "steps_per_frame": float(np.mean(steps)), "draw_ms": 1e3 * statistics.median(draws),
+            "png_ms": 1e3 * statistics.median(pngs)}
