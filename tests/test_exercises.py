@@ -127,6 +127,23 @@ def clip_by_norm_always(g, max_norm):
     return g * (max_norm / np.linalg.norm(g))         # rescales short gradients too
 
 
+def gradient_ratio_ok(depth):
+    return 0.25 ** (depth - 1)
+
+
+def gradient_ratio_one_layer_too_many(depth):
+    return 0.25 ** depth
+
+
+def rnn_step_backward_ok(dh, x, h_prev, h, W_x, W_h):
+    delta = dh * (1.0 - h * h)
+    return delta @ W_h.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+
+
+def rnn_step_backward_no_tanh_slope(dh, x, h_prev, h, W_x, W_h):
+    return dh @ W_h.T, x.T @ dh, h_prev.T @ dh, dh.sum(axis=0)
+
+
 CHECKS = {
     "check_perceptron_update": (perceptron_ok, perceptron_wrong_sign),
     "check_delta_rule_update": (delta_rule_ok, delta_rule_no_derivative),
@@ -137,7 +154,11 @@ CHECKS = {
     "check_batchnorm_forward": (batchnorm_forward_ok, batchnorm_forward_ddof1),
     "check_dropout_forward": (dropout_forward_ok, dropout_forward_no_rescale),
     "check_clip_by_norm": (clip_by_norm_ok, clip_by_norm_always),
+    "check_gradient_ratio": (gradient_ratio_ok, gradient_ratio_one_layer_too_many),
+    "check_rnn_step_backward": (rnn_step_backward_ok, rnn_step_backward_no_tanh_slope),
 }
+# Checks that take a value rather than a function are tested with their lesson.
+TAKES_A_VALUE = {"check_lab_setting": "tests/test_nb11_lab.py"}
 NAMES = sorted(CHECKS)
 
 
@@ -195,7 +216,7 @@ def _ellipsis_body(*args):
 
 def test_every_check_is_covered():
     found = sorted(n for n in exercises.__all__ if n.startswith("check_"))
-    assert found == NAMES
+    assert found == sorted([*NAMES, *TAKES_A_VALUE])
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -10,22 +10,11 @@ from __future__ import annotations
 import warnings
 
 import ipywidgets as W
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from lessons_lib import experiments, plots, widgets
-
-
-@pytest.fixture(params=["agg", "ipympl"])
-def backend(request):
-    """Run the test under the inline-like Agg backend and under ipympl."""
-    old = matplotlib.get_backend()
-    plt.switch_backend("agg" if request.param == "agg" else "module://ipympl.backend_nbagg")
-    yield request.param
-    plt.close("all")
-    plt.switch_backend(old)
 
 
 def _ydata(panel):
@@ -198,3 +187,31 @@ def test_static_gradient_profile_plot(backend):
     np.testing.assert_allclose(plot.lines["bound"].get_ydata(), env)
     assert plot.ax.get_yscale() == "log"
     assert 'dashed' in plot.legend_html()
+
+
+def test_new_figure_makes_fixed_layout_axes_in_a_row(backend):
+    figures = plt.get_fignums()
+    fig = plots.new_figure((9.0, 3.0), ncols=3, width_ratios=(1, 2, 1), left=0.1)
+    assert len(plt.get_fignums()) == len(figures) + 1
+    assert len(fig.axes) == 3 and fig.get_layout_engine() is None
+    boxes = [ax.get_position() for ax in fig.axes]
+    assert [b.x0 for b in boxes] == sorted(b.x0 for b in boxes)     # left to right
+    assert boxes[1].width == pytest.approx(2 * boxes[0].width)      # width ratios honoured
+    assert boxes[0].x0 == pytest.approx(0.1)                        # margin override
+    assert plots.new_figure().get_size_inches().tolist() == [6.0, 3.0]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"ncols": 0}, ValueError, "ncols"),
+    ({"ncols": 2.0}, TypeError, "ncols"),
+    ({"figsize": (8.0,)}, TypeError, "figsize"),
+    ({"figsize": (0.5, 3.0)}, ValueError, r"figsize\[0\]"),
+    ({"dpi": 0}, ValueError, "dpi"),
+    ({"ncols": 2, "width_ratios": (1.0,)}, ValueError, "width_ratios"),
+    ({"ncols": 2, "width_ratios": (1.0, -1.0)}, ValueError, "width_ratios"),
+    ({"margin": 0.1}, TypeError, "margins"),
+    ({"left": 1.5}, ValueError, "left"),
+])
+def test_new_figure_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plots.new_figure(**kwargs)

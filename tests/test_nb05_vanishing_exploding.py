@@ -1,0 +1,348 @@
+"""Notebook 05 (vanishing and exploding gradients): the exercise check and every claim.
+
+Each ``test_claim_*`` asserts a sentence of notebooks/src/05_vanishing_exploding.py;
+expectations come from the maths where there is one (0.25 per sigmoid layer,
+a factor s per layer for weights scaled by s), otherwise from the prose's own
+words ("about 44 %", "more than a thousand times").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import lessons_lib as ll
+from lessons_lib import experiments
+from lessons_lib.exercises.base import Verdict
+from lessons_lib.exercises.vanishing import RATIO_DEPTHS, check_gradient_ratio, measured_ratio
+
+DEPTH = 30
+BATCH = 256          # the gradient explorer's batch: the notebook's numbers match its readout
+
+
+def _ratio(depth=DEPTH, quantity="delta", **kw):
+    g = experiments.gradient_profile(depth, batch=BATCH, quantity=quantity, **kw)
+    return float(g[0] / g[-1])
+
+
+def _per_layer(ratio, depth=DEPTH):
+    return ratio ** (1.0 / (depth - 1))
+
+
+# ---------------------------------------------------------------------------
+# The exercise check
+# ---------------------------------------------------------------------------
+
+def predict_ok(depth):
+    return 0.25 ** (depth - 1)
+
+
+def predict_off_by_one(depth):
+    return 0.25 ** depth
+
+
+def predict_zero(depth):
+    return 0.0            # tiny bounds must not pass as 0
+
+
+def predict_stub(depth):
+    raise NotImplementedError
+
+
+def predict_slow(depth):
+    time.sleep(10)
+
+
+def test_right_prediction_passes_and_shows_bound_and_measured():
+    v = check_gradient_ratio(predict_ok)
+    assert isinstance(v, Verdict) and v.passed
+    assert v.message.startswith("✓")
+    assert "measured" in v.message and "bound" in v.message
+    np.testing.assert_allclose(v.details["bound"], [0.25 ** (d - 1) for d in RATIO_DEPTHS])
+    assert v.details["measured"].shape == (len(RATIO_DEPTHS),)
+    assert f"{measured_ratio(30):.3g}" in v.message
+
+
+@pytest.mark.parametrize("student", [predict_off_by_one, predict_zero],
+                         ids=["off-by-one", "zero"])
+def test_wrong_predictions_fail_without_giving_the_bound_away(student):
+    v = check_gradient_ratio(student)
+    assert not v.passed
+    assert v.message.startswith("✗")
+    assert "Hint" in v.message
+    assert "your prediction" in v.message and "measured" in v.message
+    assert "bound 0.25" not in v.message          # the column that would be the answer
+    assert "3.47e-18" not in v.message
+
+
+def test_stub_and_non_function_get_friendly_verdicts():
+    v = check_gradient_ratio(predict_stub)
+    assert not v.passed and v.message.startswith("… gradient ratio: not implemented yet")
+    assert "\n" not in v.message                  # the stored output is one line
+    v = check_gradient_ratio(predict_ok(3))
+    assert not v.passed and "expected a function" in v.message
+
+
+def test_raising_and_slow_predictions_do_not_escape():
+    v = check_gradient_ratio(lambda depth: 1 / 0)
+    assert not v.passed and "ZeroDivisionError" in v.message and "–" in v.message
+    t0 = time.perf_counter()
+    v = check_gradient_ratio(predict_slow)
+    assert not v.passed and "did not finish" in v.message
+    assert time.perf_counter() - t0 < 8           # the slow function is called only once
+
+
+@pytest.mark.parametrize(("student", "words"), [
+    (lambda depth: float("nan"), "NaN"),
+    (lambda depth: np.array([0.25 ** (depth - 1)] * 2), "shape"),
+    (lambda depth: None, "not implemented yet"),
+    (lambda depth: "0.25", "off"),
+], ids=["nan", "shape", "none", "string"])
+def test_odd_answers_get_a_verdict_never_an_exception(student, words):
+    v = check_gradient_ratio(student)
+    assert isinstance(v, Verdict) and not v.passed
+    assert words in v.message
+
+
+def test_the_depths_catch_the_off_by_one():
+    assert 1 in RATIO_DEPTHS and max(RATIO_DEPTHS) >= 30
+
+
+def test_measured_ratio_is_the_explorer_readout():
+    panel = ll.widgets.gradient_explorer(depth=30)
+    try:
+        r = panel.result
+        assert measured_ratio(30) == pytest.approx(r["delta"][0] / r["delta"][-1], rel=1e-12)
+    finally:
+        panel.close()
+    assert measured_ratio(1) == 1.0
+
+
+def test_measured_ratio_rejects_bad_depth():
+    with pytest.raises(ValueError, match="depth must be >= 1"):
+        measured_ratio(0)
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        measured_ratio(2.5)
+
+
+# ---------------------------------------------------------------------------
+# Claims: the maths section and "Measure it"
+# ---------------------------------------------------------------------------
+
+def test_claim_max_sigmoid_slope_is_a_quarter():
+    z = np.linspace(-8, 8, 160_001)
+    s = 1.0 / (1.0 + np.exp(-z))
+    assert np.max(s * (1 - s)) == pytest.approx(0.25, abs=1e-12)
+    assert ll.activations.get("sigmoid").max_grad == 0.25
+
+
+def test_claim_glorot_square_layer_has_gain_one():
+    n = 64
+    std = ll.initializers.get("glorot_uniform").std(n, n)
+    assert std * math.sqrt(n) == pytest.approx(1.0)
+    W = ll.initializers.get("glorot_uniform")(n, n, np.random.default_rng(0))
+    x = np.random.default_rng(1).standard_normal((2000, n))
+    assert np.linalg.norm(x @ W) / np.linalg.norm(x) == pytest.approx(1.0, rel=0.05)
+
+
+def test_claim_bound_at_depth_30_is_3_5e_minus_18():
+    assert f"{0.25 ** 29:.1e}" == "3.5e-18"
+    np.testing.assert_allclose(experiments.gradient_envelope(30)[0], 0.25 ** 29)
+
+
+def test_claim_sigmoid_depth_30_loses_eighteen_orders_below_the_bound():
+    r = _ratio(activation="sigmoid", init="glorot_uniform")
+    assert 18 <= -math.log10(r) < 19              # "about 10^18", "eighteen orders"
+    assert r < 0.25 ** 29                          # "even a little below the bound"
+    assert round(_per_layer(r), 2) == 0.23        # "about 0.23 rather than 0.25"
+
+
+def test_claim_measured_ratio_is_below_the_bound_at_every_checked_depth():
+    for depth in RATIO_DEPTHS[1:]:
+        assert measured_ratio(depth) < 0.25 ** (depth - 1)
+
+
+@pytest.mark.parametrize("scale", [0.5, 2.0])
+def test_claim_linear_stack_changes_by_the_weight_scale_per_layer(scale):
+    r = _ratio(activation="linear", weight_scale=scale)
+    assert _per_layer(r) == pytest.approx(scale, rel=0.1)
+    # "halving loses nine orders of magnitude, doubling gains about as many"
+    assert 8.5 < abs(math.log10(r)) < 9.5
+    if scale > 1:
+        assert r > 1e9                             # motivation: "grown by billions"
+
+
+def test_claim_unscaled_linear_stack_ratio_is_2_8():
+    r = _ratio(activation="linear", weight_scale=1.0)
+    assert f"{r:.2g}" == "2.8"                     # "2.8 rather than exactly 1"
+
+
+def test_claim_five_profiles_of_the_static_figure():
+    sig = _ratio(activation="sigmoid", init="glorot_uniform")
+    tanh = _ratio(activation="tanh", init="glorot_uniform")
+    relu_he = experiments.gradient_profile(DEPTH, activation="relu", init="he_normal",
+                                           batch=BATCH)
+    lin_half = _ratio(activation="linear", weight_scale=0.5)
+    assert sig < lin_half < tanh < 1               # sigmoid falls fastest
+    assert round(tanh, 2) == 0.15                  # "only to about 0.15" (explorer, step 2)
+    rel = relu_he / relu_he[-1]
+    assert rel.max() / rel.min() < 5               # ReLU + He "within a factor of a few"
+
+
+# ---------------------------------------------------------------------------
+# Claims: what the explorer shows ("Try these")
+# ---------------------------------------------------------------------------
+
+def test_claim_explorer_values_are_reachable_on_its_weight_slider():
+    panel = ll.widgets.gradient_explorer(depth=30)
+    try:
+        slider = panel.controls["weight_scale"]
+        for exponent in (0.30, 0.18):              # the notebook's 10 ** 0.30 and 10 ** 0.18
+            k = (exponent - slider.min) / slider.step
+            assert abs(k - round(k)) < 1e-9
+        assert f"{10 ** 0.30:.2f}" == "2.00" and f"{10 ** 0.18:.2f}" == "1.51"
+        panel.controls["activation"].value = "tanh"
+        slider.value = 10 ** 0.30
+        assert panel.last_error is None
+        r = panel.result
+        assert r["delta"][0] / r["delta"][-1] == pytest.approx(
+            _ratio(activation="tanh", init="glorot_uniform", weight_scale=10 ** 0.30), rel=1e-12)
+    finally:
+        panel.close()
+
+
+def test_claim_try_these_numbers():
+    # 1. sigmoid, depth 30 and 10
+    assert f"{_ratio(activation='sigmoid'):.0e}" == "4e-19"
+    assert f"{_ratio(10, activation='sigmoid'):.0e}" == "2e-06"
+    # 2. tanh explodes at weight scale 2.00: "about 70 times"
+    assert 60 < _ratio(activation="tanh", weight_scale=10 ** 0.30) < 80
+    # 3. ReLU + Glorot loses about 1/sqrt(2) per layer, 2e-5 over 30 layers
+    r = _ratio(activation="relu", init="glorot_uniform")
+    assert f"{r:.0e}" == "2e-05"
+    assert _per_layer(r) == pytest.approx(1 / math.sqrt(2), rel=0.05)
+    # 4. linear, weight scale 1.51: blue about 7e5, orange about 1
+    kw = dict(activation="linear", init="glorot_uniform", weight_scale=10 ** 0.18)
+    assert f"{_ratio(**kw):.0e}" == "7e+05"
+    assert _ratio(**kw) > experiments.gradient_envelope(DEPTH, **kw)[0]   # above the dashes
+    assert 0.5 < _ratio(quantity="weight", **kw) < 2
+
+
+# ---------------------------------------------------------------------------
+# Claims: per-layer learning speed during real training
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def training():
+    """The notebook's training run, recomputed."""
+    X, y = ll.data.moons(200, noise=0.1, seed=0)
+    X = ll.data.standardize(X)
+    model = ll.MLP([2] + [16] * 8 + [1], activation="sigmoid", init="glorot_uniform", seed=0)
+    start = [d.params["W"].copy() for d in model.dense_layers]
+    result = ll.training.train(model, X, y[:, None], loss="binary_cross_entropy", lr=0.1,
+                               steps=300)
+    moved = np.array([np.linalg.norm(d.params["W"] - W0) / np.linalg.norm(W0)
+                      for d, W0 in zip(model.dense_layers, start, strict=True)])
+    return result, moved
+
+
+def test_claim_gradients_form_a_ladder_at_the_first_step(training):
+    result, _ = training
+    g = result.history.weight_grad
+    assert g.shape == (300, 9)
+    assert np.all(np.diff(g[0]) > 0)               # each layer above the one below it
+    assert 1e5 <= g[0, -1] / g[0, 0] < 1e6         # "about 10^5 times the first's"
+
+
+def test_claim_output_layers_move_thousands_of_times_more(training):
+    _, moved = training
+    assert round(100 * moved[-1]) == 44            # "44 % of their size"
+    assert moved[0] < 1e-4                         # "less than 0.01 %"
+    assert moved[-1] / moved[0] > 2000             # "thousands of times less"
+    assert np.argmax(moved) == len(moved) - 1
+
+
+def test_claim_training_reaches_the_coin_toss_plateau(training):
+    result, _ = training
+    assert result.loss[-1] == pytest.approx(math.log(2), abs=1e-3)
+    last = result.history.weight_grad[-1]
+    assert last.max() / last.min() < 4             # "within a factor of four of each other"
+    assert np.all((last > 1e-6) & (last < 1e-4))   # "around 1e-5"
+    first = result.history.weight_grad[0]
+    assert last[-1] < first[-1] / 1e4              # the output layer's gradient collapsed
+
+
+# ---------------------------------------------------------------------------
+# Claims: learning signal versus weight gradient; outliers
+# ---------------------------------------------------------------------------
+
+def test_claim_linear_stack_delta_and_activations_explode_weight_gradient_level():
+    kw = dict(activation="linear", init="lecun_normal", weight_scale=1.5, batch=BATCH)
+    delta = experiments.gradient_profile(DEPTH, **kw)
+    weight = experiments.gradient_profile(DEPTH, quantity="weight", **kw)
+    std = experiments.activation_profile(DEPTH, **kw)["std"]
+    assert 1e5 <= delta[0] / delta[-1] < 1e6       # "five orders of magnitude"
+    assert 1e5 <= std[-1] / std[0] < 1e6
+    assert _per_layer(delta[0] / delta[-1]) == pytest.approx(1.5, rel=0.1)
+    assert _per_layer(std[-1] / std[0]) == pytest.approx(1.5, rel=0.1)
+    assert weight.max() / weight.min() < 10        # level by comparison
+
+
+def test_claim_weight_gradient_is_input_times_delta():
+    """∂E/∂W^l = (Y^{l-1})ᵀ δ^l, the product the level curve comes from (finite differences)."""
+    rng = np.random.default_rng(0)
+    model = ll.MLP([5, 6, 6, 3], activation="linear", init="lecun_normal", seed=0)
+    X = rng.standard_normal((7, 5))
+    T = rng.standard_normal((7, 3))
+    errors = ll.gradcheck.check_model(model, X, lambda Y: ll.losses.mse(Y, T))
+    assert max(errors.values()) < 1e-6
+    model.forward(X)
+    model.backward(ll.losses.mse(model.forward(X), T)[1])
+    inputs = [X] + [a._cache[1] for a in model.activation_layers[:-1]]
+    for layer, Y_prev in zip(model.dense_layers, inputs, strict=True):
+        np.testing.assert_allclose(layer.grads["W"], Y_prev.T @ layer.delta, atol=1e-12)
+
+
+def test_claim_one_outlier_inflates_loss_and_gradient():
+    rng = np.random.default_rng(1)
+    net = ll.MLP([4, 16, 1], activation="relu", init="he_normal", seed=1)
+    X = rng.standard_normal((32, 4))
+    T = rng.standard_normal((32, 1))
+    X_out = X.copy()
+    X_out[0] *= 100
+    sizes = []
+    for inputs in (X, X_out):
+        loss, dY = ll.losses.mse(net.forward(inputs), T)
+        net.backward(dY)
+        sizes.append((loss, ll.optim.global_norm(net.gradients())))
+    loss_ratio = sizes[1][0] / sizes[0][0]
+    grad_ratio = sizes[1][1] / sizes[0][1]
+    assert 10 < loss_ratio < 100                   # "tens of times larger"
+    assert 150 < grad_ratio < 250                  # "about two hundred times larger"
+
+
+# ---------------------------------------------------------------------------
+# The figures the notebook draws
+# ---------------------------------------------------------------------------
+
+
+
+def test_static_profile_figure_draws_without_warnings(backend):
+    with warnings.catch_warnings():
+        # numpy overflow and matplotlib (user) warnings are errors; ipympl's own
+        # traitlets DeprecationWarning on creating a canvas is not ours to fix
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("error", UserWarning)
+        rel = {}
+        for act in ("sigmoid", "tanh"):
+            d = experiments.gradient_profile(DEPTH, activation=act, batch=BATCH)
+            rel[act] = d / d[-1]
+        plot = ll.plots.plot_gradient_profile(rel)
+        plot.ax.set_ylabel("‖δˡ‖ ÷ ‖δᴸ‖ (log scale)")
+        image = ll.plots.show_static(plot.fig)
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plot.note.get_visible()

@@ -1,0 +1,828 @@
+"""Notebook 11, the gradient-flow lab: compute, drawing, the live panel, the exercise, the claims.
+
+Panel tests run headless under the Agg and the ipympl backend; every control
+is moved, the plotted data must change in place, no figure may appear, no
+error or warning may leak. The claims of the notebook's prose are the
+``test_claim_*`` tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import warnings
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from lessons_lib import gradcheck, losses, probes
+from lessons_lib.exercises import lab as ex
+from lessons_lib.exercises.lab import check_lab_setting, lab_setting_accuracy
+from lessons_lib.experiments.lab import (
+    ALPHA_ACTIVATIONS,
+    KNOBS,
+    LAB_ACTIVATIONS,
+    LAB_DATASETS,
+    LAB_EXTENT,
+    LAB_INITS,
+    LAB_MAX_DEPTH,
+    LAB_MAX_WIDTH,
+    LabRun,
+    LabSettings,
+    build_model,
+    lab_data,
+    lab_settings,
+)
+from lessons_lib.layers import BatchNorm, Dropout, Residual
+from lessons_lib.plots.decision import grid
+from lessons_lib.plots.lab import HEATMAP_RANGE, LabPlot, heatmap_columns, log_norms
+from lessons_lib.widgets import lab as lab_widgets
+from lessons_lib.widgets.lab import (
+    CLIP_OPTIONS,
+    L2_OPTIONS,
+    LR_OPTIONS,
+    GradientFlowLab,
+    benchmark_lab,
+    gradient_flow_lab,
+)
+
+LN2 = math.log(2.0)
+
+
+
+
+def _trained(steps: int, **knobs) -> LabRun:
+    run = LabRun(**knobs)
+    run.train(steps)
+    return run
+
+
+# -- settings and data ----------------------------------------------------------------------------
+def test_settings_defaults_are_the_lab_defaults_the_notebook_names():
+    s = lab_settings()
+    assert (s.dataset, s.depth, s.activation, s.init, s.lr) == (
+        "moons", 10, "sigmoid", "glorot_uniform", 0.3)
+    assert (s.batchnorm, s.residual, s.dropout, s.clip_norm, s.l2) == (False, False, 0.0,
+                                                                         None, 0.0)
+    assert lab_settings({"depth": 30}, lr=1.0) == LabSettings(depth=30, lr=1.0)
+    assert lab_settings(LabSettings(width=8), depth=3).width == 8
+    assert set(s.as_dict()) == set(KNOBS)
+
+
+def test_alpha_only_counts_for_activations_that_use_it():
+    a = lab_settings(activation="sigmoid", alpha=0.1).architecture()
+    b = lab_settings(activation="sigmoid", alpha=0.9).architecture()
+    assert a == b
+    assert (lab_settings(activation="leaky_relu", alpha=0.1).architecture()
+            != lab_settings(activation="leaky_relu", alpha=0.9).architecture())
+    assert lab_settings(lr=0.01).architecture() == lab_settings(lr=1.0).architecture()
+
+
+@pytest.mark.parametrize(("knobs", "error", "match"), [
+    ({"dataset": "iris"}, ValueError, r"dataset must be one of \['moons'"),
+    ({"depth": 0}, ValueError, "depth must be >= 1, got 0"),
+    ({"depth": LAB_MAX_DEPTH + 1}, ValueError, "depth must be <= 50"),
+    ({"depth": 3.0}, TypeError, "depth must be an integer"),
+    ({"width": 1}, ValueError, "width must be >= 2"),
+    ({"width": LAB_MAX_WIDTH + 1}, ValueError, "width must be <= 32"),
+    ({"activation": "softmax"}, ValueError, r"activation must be one of \['sigmoid'"),
+    ({"activation": 3}, TypeError, "activation must be a string"),
+    ({"alpha": 1.5}, ValueError, "alpha must be <= 1.0"),
+    ({"init": "he"}, ValueError, r"init must be one of \['glorot_uniform'"),
+    ({"batchnorm": "yes"}, TypeError, "batchnorm must be True or False"),
+    ({"residual": 1}, TypeError, "residual must be True or False"),
+    ({"dropout": 0.95}, ValueError, "dropout must be <= 0.9"),
+    ({"lr": 0.0}, ValueError, "lr must be > 0.0"),
+    ({"lr": 11.0}, ValueError, "lr must be <= 10.0"),
+    ({"lr": "fast"}, TypeError, "lr must be a real number"),
+    ({"clip_norm": -1.0}, ValueError, "clip_norm must be > 0.0"),
+    ({"l2": 2.0}, ValueError, "l2 must be <= 1.0"),
+    ({"seed": -1}, ValueError, "seed must be >= 0"),
+    ({"batch_norm": True}, ValueError, r"unknown knob 'batch_norm'; valid knobs are \['dataset'"),
+])
+def test_settings_reject_bad_values(knobs, error, match):
+    with pytest.raises(error, match=match):
+        lab_settings(knobs)
+
+
+def test_settings_and_run_reject_bad_arguments():
+    with pytest.raises(TypeError, match="settings must be a dict"):
+        lab_settings([("depth", 3)])
+    with pytest.raises(ValueError, match="max_steps must be >= 1"):
+        LabRun(max_steps=0)
+    run = LabRun(depth=2)
+    with pytest.raises(ValueError, match="steps must be >= 0"):
+        run.train(-1)
+    with pytest.raises(ValueError, match=r"points must have shape \(any, 2\)"):
+        run.proba(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="lr must be > 0.0"):
+        run.set_live(lr=-0.1)
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        lab_data("iris")
+
+
+@pytest.mark.parametrize("name", LAB_DATASETS)
+def test_data_sets_are_standardised_balanced_seeded_and_inside_the_plot(name):
+    X, y = lab_data(name)
+    assert X.shape == (200, 2) and y.shape == (200,)
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(X.std(axis=0), 1.0, rtol=1e-12)
+    assert np.bincount(y).tolist() == [100, 100]
+    assert not X.flags.writeable and not y.flags.writeable
+    xmin, xmax, ymin, ymax = LAB_EXTENT
+    assert xmin < X[:, 0].min() and X[:, 0].max() < xmax
+    assert ymin < X[:, 1].min() and X[:, 1].max() < ymax
+    X2, y2 = lab_data(name, seed=1)
+    assert not np.array_equal(X, X2)
+
+
+def test_xor_blobs_put_opposite_blobs_in_the_same_class():
+    X, y = lab_data("xor")
+    # blobs sit on the axes at 0°, 90°, 180°, 270°: class 0 on the x axis, class 1 on y
+    on_x_axis = np.abs(X[:, 0]) > np.abs(X[:, 1])
+    assert np.mean(on_x_axis == (y == 0)) > 0.9
+    # and no straight line does better than chance on a symmetric XOR
+    assert abs(np.mean(X[y == 0], axis=0)).max() < 0.2
+
+
+# -- the model ----------------------------------------------------------------------------------
+def test_build_model_follows_the_knobs():
+    m = build_model(depth=5, width=8, activation="leaky_relu", alpha=0.3, batchnorm=True,
+                    residual=True, dropout=0.2)
+    assert m.layer_sizes == [2, 8, 8, 8, 8, 8, 1]
+    assert len(m.dense_layers) == 6
+    assert sum(isinstance(la, Residual) for la in m.layers) == 4      # all but the first
+    leaves = list(m._leaves())
+    assert sum(isinstance(la, BatchNorm) for la in leaves) == 5
+    assert sum(isinstance(la, Dropout) for la in leaves) == 5
+    assert all(a.fn.alpha == 0.3 for a in m.activation_layers[:-1])
+    assert m.activation_layers[-1].fn.name == "linear"              # the output is a logit
+    plain = build_model(depth=3, activation="tanh")
+    assert not any(isinstance(la, (Residual, BatchNorm, Dropout)) for la in plain._leaves())
+
+
+def test_normal_init_draws_unit_variance_weights_and_zeros_are_zero():
+    m = build_model(depth=20, width=32, init="normal")
+    W = np.concatenate([d.params["W"].ravel() for d in m.dense_layers[1:-1]])
+    assert W.size == 19 * 32 * 32
+    assert abs(W.std() - 1.0) < 0.02 and abs(W.mean()) < 0.02
+    z = build_model(depth=3, init="zeros")
+    assert all(np.all(d.params["W"] == 0) for d in z.dense_layers)
+
+
+@pytest.mark.parametrize("knobs", [
+    {"depth": 3, "width": 4, "activation": "tanh", "batchnorm": True, "residual": True,
+     "l2": 0.05},
+    {"depth": 3, "width": 5, "activation": "prelu", "alpha": 0.25, "l2": 0.01},
+    {"depth": 2, "width": 4, "activation": "sigmoid", "init": "he_normal"},
+])
+def test_one_training_step_follows_the_gradient_of_the_lab_loss(knobs):
+    """The update W <- W - lr * g, with g checked against finite differences of E."""
+    lr = 1e-2
+    run = LabRun(lr=lr, **knobs)
+    s = run.settings
+    model = build_model(s)                          # the same seed: the same weights
+
+    def E() -> float:
+        loss, _ = losses.binary_cross_entropy(model.forward(run.X), run.T, from_logits=True)
+        return loss + 0.5 * s.l2 * sum(float(np.sum(d.params["W"] ** 2))
+                                       for d in model.dense_layers)
+
+    numeric = {k: gradcheck.numerical_gradient(E, p) for k, p in model.parameters().items()}
+    before = {k: v.copy() for k, v in run.model.parameters().items()}
+    assert run.train(1) == 1
+    for k, p in run.model.parameters().items():
+        analytic = (before[k] - p) / lr
+        assert gradcheck.rel_error(analytic, numeric[k]) < 1e-6, k
+    assert run.losses[0] == pytest.approx(E(), rel=1e-12)      # the loss before the step
+
+
+def test_clipping_by_global_norm_caps_the_step_and_keeps_its_direction():
+    lr, c = 0.1, 1e-3
+    free = LabRun(depth=4, width=6, activation="tanh", lr=lr)
+    clipped = LabRun(depth=4, width=6, activation="tanh", lr=lr, clip_norm=c)
+    start = {k: v.copy() for k, v in free.model.parameters().items()}
+    free.train(1)
+    clipped.train(1)
+    d_free = np.concatenate([(start[k] - p).ravel() for k, p in free.model.parameters().items()])
+    d_clip = np.concatenate([(start[k] - p).ravel()
+                             for k, p in clipped.model.parameters().items()])
+    assert np.linalg.norm(d_free) > lr * c * 10                     # clipping did act
+    assert np.linalg.norm(d_clip) == pytest.approx(lr * c, rel=1e-9)
+    cosine = d_free @ d_clip / (np.linalg.norm(d_free) * np.linalg.norm(d_clip))
+    assert cosine == pytest.approx(1.0, abs=1e-12)
+
+
+def test_recorded_gradient_norms_are_the_probes_weight_gradient_norms():
+    run = LabRun(depth=6, width=8, batchnorm=True)
+    model = build_model(run.settings)
+    _, dY = losses.binary_cross_entropy(model.forward(run.X), run.T, from_logits=True)
+    model.backward(dY)
+    run.train(1)
+    np.testing.assert_allclose(run.grad_norms[0], probes.weight_grad_norms(model), rtol=1e-12)
+    assert run.grad_norms.shape == (1, 7)
+
+
+def test_training_in_chunks_equals_one_long_run_even_with_dropout():
+    a = LabRun(depth=4, dropout=0.3, l2=1e-3, clip_norm=1.0)
+    b = LabRun(depth=4, dropout=0.3, l2=1e-3, clip_norm=1.0)
+    a.train(30)
+    a.train(0)
+    a.train(20)
+    b.train(50)
+    np.testing.assert_array_equal(a.losses, b.losses)
+    np.testing.assert_array_equal(a.grad_norms, b.grad_norms)
+    for k, p in a.model.parameters().items():
+        np.testing.assert_array_equal(p, b.model.parameters()[k])
+
+
+def test_live_knobs_change_the_next_steps_only():
+    a = LabRun(depth=3)
+    b = LabRun(depth=3)
+    a.train(5)
+    b.train(5)
+    b.set_live(lr=0.01, clip_norm=0.5, l2=0.1)
+    assert (b.settings.lr, b.settings.clip_norm, b.settings.l2) == (0.01, 0.5, 0.1)
+    b.set_live(lr=0.02)                            # clip_norm left out: kept
+    assert b.settings.clip_norm == 0.5
+    b.set_live(clip_norm=None)
+    assert b.settings.clip_norm is None
+    a.train(3)
+    b.train(3)
+    np.testing.assert_array_equal(a.losses[:5], b.losses[:5])
+    assert not np.array_equal(a.losses[5:], b.losses[5:])
+
+
+def test_run_stops_at_max_steps():
+    run = LabRun(depth=2, max_steps=7)
+    assert run.status == "ready" and run.can_train
+    assert run.train(5) == 5 and run.status == "trained"
+    assert run.train(5) == 2
+    assert run.status == "finished" and not run.can_train
+    assert "7 steps" in run.note
+    assert run.train(5) == 0 and run.losses.shape == (7,)
+
+
+def test_probability_on_a_grid_equals_one_forward_pass():
+    run = _trained(20, depth=6, width=32, batchnorm=True)      # several blocks of 256 rows
+    plot_grid = np.random.default_rng(0).uniform(-2.5, 2.5, (1000, 2))
+    p = run.proba(plot_grid)
+    whole = run.model.forward(plot_grid, training=False)[:, 0]
+    np.testing.assert_allclose(p, 1.0 / (1.0 + np.exp(-whole)), rtol=1e-12)
+    assert run.accuracy() == np.mean((run.proba(run.X) > 0.5) == (run.y == 1))
+
+
+def test_divergence_stops_the_run_without_raising_or_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = LabRun(depth=LAB_MAX_DEPTH, activation="relu", init="normal")
+        done = run.train(100)
+        frame = run.frame(np.zeros((4, 2)))
+    assert run.diverged and run.status == "diverged" and not run.can_train
+    assert done == run.step < 100
+    assert "diverged at step" in run.note and "overflowed" in run.note
+    assert run.train(10) == 0
+    assert np.all(np.isfinite(run.losses)) and np.all(np.isfinite(run.grad_norms))
+    assert np.all((frame.proba >= 0) & (frame.proba <= 1))
+    assert frame.status == "diverged" and frame.note == run.note
+
+
+def test_frame_holds_what_the_plot_needs():
+    run = _trained(12, depth=4)
+    frame = run.frame(np.zeros((5, 2)))
+    np.testing.assert_array_equal(frame.steps, np.arange(1, 13))
+    assert frame.loss.shape == (12,) and frame.grad_norms.shape == (12, 5)
+    assert frame.proba.shape == (5,)
+    assert 0.0 <= frame.accuracy <= 1.0
+    assert run.frame().proba is None
+    with pytest.raises(ValueError, match="read-only"):
+        frame.loss[0] = 1.0
+
+
+# -- drawing ------------------------------------------------------------------------------------
+def test_heatmap_columns_thin_long_runs_evenly():
+    np.testing.assert_array_equal(heatmap_columns(5, 300), np.arange(5))
+    cols = heatmap_columns(3000, 300)
+    assert cols.size == 300 and cols[0] == 0 and cols[-1] == 2999
+    assert np.all(np.diff(cols) > 0)
+    assert heatmap_columns(0, 10).size == 0
+    with pytest.raises(ValueError, match="max_columns must be >= 2"):
+        heatmap_columns(10, 1)
+
+
+def test_log_norms_keep_zero_and_overflow_apart():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = log_norms(np.array([[100.0, 0.0, np.inf, np.nan]]))
+    np.testing.assert_array_equal(out, [[2.0, -np.inf, np.inf, np.inf]])
+
+
+def test_lab_plot_rejects_bad_input(backend):
+    X, y = lab_data("moons")
+    with pytest.raises(ValueError, match="n_layers must be >= 1"):
+        LabPlot(X, y, 0)
+    plot = LabPlot(X, y, 3)
+    with pytest.raises(TypeError, match="frame must be a LabFrame"):
+        plot.update({"loss": [1.0]})
+    with pytest.raises(ValueError, match="y must have one label per row"):
+        plot.set_data(X, y[:10])
+
+
+def test_lab_plot_draws_a_frame_in_place(backend):
+    run = _trained(30, depth=5)
+    plot = LabPlot(run.X, run.y, run.n_layers)
+    figures = plt.get_fignums()
+    image, heat, line = plot.decision.image, plot.heat, plot.loss.lines["loss"]
+    plot.update(run.frame(plot.grid_points))
+    assert plot.heat is heat and plot.decision.image is image
+    np.testing.assert_array_equal(line.get_ydata(), run.losses)
+    shown = np.asarray(heat.get_array())
+    assert shown.shape == (6, 30)                         # layers x steps
+    np.testing.assert_allclose(shown, np.log10(run.grad_norms).T)
+    assert heat.get_extent() == [0.5, 30.5, 0.5, 6.5]
+    p = np.asarray(image.get_array())
+    np.testing.assert_allclose(p.ravel(), run.proba(plot.grid_points))
+    assert plt.get_fignums() == figures
+    w, h = plot.fig.get_size_inches() * plot.fig.dpi
+    assert w <= 800 and h <= 250
+    assert plot.fig.get_layout_engine() is None
+
+
+def test_lab_plot_clips_infinite_norms_to_the_colour_bar_ends(backend):
+    run = LabRun(depth=LAB_MAX_DEPTH, activation="relu", init="normal")
+    run.train(5)
+    plot = LabPlot(run.X, run.y, run.n_layers)
+    plot.update(run.frame(plot.grid_points), note="diverged")
+    shown = np.asarray(plot.heat.get_array())
+    assert np.all(shown > HEATMAP_RANGE[1])               # exploding: the 'over' colour
+    assert plot.loss.note.get_visible() and "diverged" in plot.loss.note.get_text()
+    plot.fig.canvas.draw()                                 # renders without error
+
+
+# -- the live panel -----------------------------------------------------------------------------
+def _plotted(lab: GradientFlowLab) -> dict[str, np.ndarray]:
+    return {"loss": np.asarray(lab.plot.loss.lines["loss"].get_ydata(), dtype=float).copy(),
+            "heat": np.asarray(lab.plot.heat.get_array(), dtype=float).copy(),
+            "proba": np.asarray(lab.plot.decision.image.get_array(), dtype=float).copy(),
+            "points": np.asarray(lab.plot.decision.points[0].get_offsets()).copy()}
+
+
+def _changed(before, after, keys=("loss", "heat", "proba")) -> list[str]:
+    return [k for k in keys if before[k].shape != after[k].shape
+            or not np.array_equal(before[k], after[k], equal_nan=True)]
+
+
+# new value for every control, each chosen so the plot must change
+LAB_MOVES = [
+    ("dataset", "circles"), ("depth", 6), ("width", 8), ("activation", "leaky_relu"),
+    ("alpha", 0.5), ("init", "he_normal"), ("batchnorm", True), ("residual", True),
+    ("dropout", 0.2), ("lr", 1.0), ("clip_norm", 0.3), ("l2", 1e-2),
+]
+
+
+def test_lab_has_every_knob_and_the_three_buttons(backend):
+    lab = gradient_flow_lab()
+    assert list(lab.controls) == ["dataset", "depth", "width", "activation", "alpha", "init",
+                                  "batchnorm", "residual", "dropout", "lr", "clip_norm", "l2"]
+    assert set(LAB_MOVES[i][0] for i in range(len(LAB_MOVES))) == set(lab.controls)
+    assert list(lab.buttons) == ["train", "pause", "reset"]
+    assert lab.live is (backend == "ipympl")
+    assert (lab.figure.canvas in lab.widget.children) is (backend == "ipympl")
+    assert lab.readout in lab.widget.children and lab.errors in lab.widget.children
+    assert [o[1] for o in lab.controls["init"].options] == list(LAB_INITS)
+    assert tuple(lab.controls["activation"].options) == LAB_ACTIVATIONS
+    assert [o[1] for o in lab.controls["dataset"].options] == list(LAB_DATASETS)
+    assert lab.state == "ready" and lab.last_error is None
+    assert "step 0" in lab.readout.value
+
+
+def test_every_lab_control_moves_the_plot_in_place(backend):
+    lab = gradient_flow_lab(depth=4)
+    figures = plt.get_fignums()
+    artists = (lab.plot.heat, lab.plot.decision.image, lab.plot.loss.lines["loss"])
+    lab.step(10)
+    for name, value in LAB_MOVES:
+        before = _plotted(lab)
+        step = lab.run.step
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            lab.controls[name].value = value
+            lab.step(5)
+        assert lab.last_error is None, lab.last_error
+        changed = _changed(before, _plotted(lab))
+        assert set(changed) == {"loss", "heat", "proba"}, (name, changed)
+        if name in ("lr", "clip_norm", "l2"):         # live: the same model goes on
+            assert lab.run.step == step + 5, name
+            assert "from step" in lab.message and "same model" in lab.message
+        else:                                          # architecture: a new model
+            assert lab.run.step == 5, name
+            assert "new model" in lab.message
+            assert "new model" in lab.readout.value
+        assert plt.get_fignums() == figures, "a control change created a figure"
+        assert (lab.plot.heat, lab.plot.decision.image, lab.plot.loss.lines["loss"]) == artists
+    s = lab.settings
+    assert (s.dataset, s.depth, s.width, s.activation, s.alpha, s.init, s.batchnorm,
+            s.residual, s.dropout, s.lr, s.clip_norm, s.l2) == (
+        "circles", 6, 8, "leaky_relu", 0.5, "he_normal", True, True, 0.2, 1.0, 0.3, 1e-2)
+
+
+def test_changing_the_data_set_moves_the_points(backend):
+    lab = gradient_flow_lab()
+    before = _plotted(lab)["points"]
+    lab.controls["dataset"].value = "spirals"
+    after = _plotted(lab)["points"]
+    X, y = lab_data("spirals")
+    np.testing.assert_array_equal(after, X[y == 0])
+    assert not np.array_equal(before, after)
+
+
+def test_alpha_is_disabled_unless_the_activation_uses_it(backend):
+    lab = gradient_flow_lab(activation="sigmoid")
+    assert lab.controls["alpha"].disabled
+    step_before = lab.step(3)
+    lab.controls["alpha"].value = 0.7                  # ignored by sigmoid: same model
+    assert lab.run.step == step_before
+    for act in ALPHA_ACTIVATIONS:
+        lab.controls["activation"].value = act
+        assert not lab.controls["alpha"].disabled
+
+
+def _extremes(control):
+    if isinstance(control, (W.IntSlider, W.FloatSlider)):
+        return [control.min, control.max]
+    if isinstance(control, W.Checkbox):
+        return [True, False]
+    options = control.options
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    return values if isinstance(control, W.Dropdown) else [values[0], values[-1]]
+
+
+def test_every_control_at_both_extremes_raises_nothing(backend):
+    lab = gradient_flow_lab(max_steps=40)
+    figures = plt.get_fignums()
+    for name, control in lab.controls.items():
+        for value in _extremes(control):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                control.value = value
+                lab.step(2)
+            assert lab.last_error is None, (name, value, lab.last_error)
+            assert lab.state in ("paused", "diverged", "finished"), (name, value)
+    assert plt.get_fignums() == figures
+
+
+def test_weight_explosion_at_max_depth_shows_a_diverged_state(backend):
+    lab = gradient_flow_lab()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lab.controls["activation"].value = "relu"
+        lab.controls["init"].value = "normal"
+        lab.controls["depth"].value = lab.controls["depth"].max
+        lab.step(20)
+    assert lab.last_error is None
+    assert lab.state == "diverged"
+    assert lab.run.step < 20
+    assert "diverged at step" in lab.readout.value
+    assert lab.plot.loss.note.get_visible()
+    assert "diverged" in lab.plot.loss.note.get_text()
+    assert np.all(np.asarray(lab.plot.heat.get_array()) > HEATMAP_RANGE[1])
+    lab.start()                                        # Train after divergence: a fresh run
+    assert lab.run.step == 0 and not lab.run.diverged
+    assert "started again" in lab.message
+    lab.pause()
+
+
+def test_train_pause_reset_states_and_buttons(backend):
+    lab = gradient_flow_lab(depth=3)
+    b = lab.buttons
+    assert lab.state == "ready" and not b["train"].disabled and b["pause"].disabled
+    b["train"].click()                                 # no event loop here: tick() drives it
+    assert lab.state == "training" and b["train"].disabled and not b["pause"].disabled
+    assert "training" in lab.readout.value
+    lab.tick()
+    lab.tick()
+    steps = lab.run.step
+    assert steps >= 2
+    b["pause"].click()
+    assert lab.state == "paused" and lab.run.step == steps
+    assert not b["train"].disabled and b["pause"].disabled
+    assert "paused" in lab.readout.value
+    b["reset"].click()
+    assert lab.state == "ready" and lab.run.step == 0
+    assert "reset" in lab.readout.value
+    assert lab.plot.loss.lines["loss"].get_ydata().size == 0
+
+
+def test_starting_a_lab_pauses_any_other_one(backend):
+    first = gradient_flow_lab(depth=2)
+    second = gradient_flow_lab(depth=2)
+    first.start()
+    assert first.state == "training"
+    second.start()                                     # e.g. the cell was run again
+    assert first.state in ("ready", "paused") and second.state == "training"
+    second.pause()
+
+
+def test_readout_says_when_the_loss_is_stuck_at_ln2(backend):
+    lab = gradient_flow_lab()                          # the stuck default: 10 sigmoid layers
+    lab.step(150)
+    assert "stayed at ln 2" in lab.readout.value
+    lab.controls["activation"].value = "tanh"
+    lab.step(150)
+    assert "stayed at ln 2" not in lab.readout.value
+
+
+def test_an_expensive_boundary_is_redrawn_every_few_frames_while_training(backend,
+                                                                          monkeypatch):
+    lab = gradient_flow_lab(depth=3)
+    lab.start()
+    lab.tick()
+    assert 1 <= lab._grid_every <= 4
+    monkeypatch.setattr(lab_widgets, "_GRID_BUDGET", 1e-9)   # as if the grid were costly
+    lab.tick()
+    assert lab._grid_every == 4
+    images = []
+    for _ in range(4):
+        lab.tick()
+        images.append(np.asarray(lab.plot.decision.image.get_array()).copy())
+        assert lab.last_error is None
+    lab.pause()
+    skipped = [np.array_equal(a, b) for a, b in zip(images, images[1:], strict=False)]
+    assert True in skipped and False in skipped       # kept on some frames, moved on others
+    before = np.asarray(lab.plot.decision.image.get_array()).copy()
+    lab.step(5)                                       # a synchronous step always redraws it
+    assert not np.array_equal(before, np.asarray(lab.plot.decision.image.get_array()))
+
+
+def test_a_finished_run_says_so(backend):
+    lab = gradient_flow_lab(depth=2, max_steps=15)
+    lab.start()
+    for _ in range(100):
+        lab.tick()
+        if lab.run.step >= 15:
+            break
+    lab.pause()
+    assert lab.state == "finished" and lab.run.step == 15
+    assert "finished" in lab.readout.value
+
+
+def test_training_runs_as_an_asyncio_task_and_obeys_pause(backend):
+    async def scenario(lab):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            lab.buttons["train"].click()
+            assert lab._task is not None and not lab._task.done()
+            for _ in range(200):                      # other code runs between frames
+                await asyncio.sleep(0.01)
+                if lab.run.step >= 10:
+                    break
+            assert lab.state == "training"
+            lab.controls["lr"].value = 0.1            # a live change, handled mid-run
+            await asyncio.sleep(0.05)
+            assert lab.run.settings.lr == 0.1
+            lab.buttons["pause"].click()
+            await asyncio.wait_for(lab._task, timeout=5.0)
+        return lab.run.step
+
+    lab = gradient_flow_lab(depth=3, interval=0.0)
+    steps = asyncio.run(scenario(lab))
+    assert steps >= 10
+    assert lab.state == "paused" and lab._task.done()
+    assert lab.last_error is None
+    assert lab.fps > 0
+    assert lab.run.step == steps                       # nothing trains after Pause
+
+
+def test_the_task_stops_by_itself_when_training_diverges(backend):
+    async def scenario(lab):
+        lab.start()
+        await asyncio.wait_for(lab._task, timeout=10.0)
+
+    lab = gradient_flow_lab(depth=LAB_MAX_DEPTH, activation="relu", init="normal",
+                            interval=0.0)
+    asyncio.run(scenario(lab))
+    assert lab.state == "diverged" and lab.last_error is None
+    assert not lab.buttons["train"].disabled and lab.buttons["pause"].disabled
+
+
+def test_errors_during_training_are_shown_in_the_panel_and_stop_the_task(backend):
+    lab = gradient_flow_lab(depth=3, interval=0.0)
+
+    def broken(steps):
+        raise RuntimeError("simulated failure")
+
+    async def scenario():
+        lab.run.train = broken
+        lab.start()
+        await asyncio.wait_for(lab._task, timeout=5.0)
+
+    asyncio.run(scenario())
+    assert "simulated failure" in lab.last_error
+    assert any("simulated failure" in o.get("text", "") for o in lab.errors.outputs)
+    assert lab.state != "training"
+
+
+def test_lab_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"lr must be one of the lab slider's values \[0.001"):
+        gradient_flow_lab(lr=0.25)
+    with pytest.raises(ValueError, match="clip_norm must be one of the lab slider's values"):
+        gradient_flow_lab(clip_norm=2.0)
+    with pytest.raises(ValueError, match="l2 must be one of the lab slider's values"):
+        gradient_flow_lab(l2=0.5)
+    with pytest.raises(ValueError, match="dropout must be <= 0.5 in the lab"):
+        gradient_flow_lab(dropout=0.6)
+    with pytest.raises(ValueError, match="unknown knob 'deep'"):
+        gradient_flow_lab(deep=3)
+    with pytest.raises(ValueError, match="max_steps must be >= 1"):
+        gradient_flow_lab(max_steps=0)
+    with pytest.raises(ValueError, match="frame_budget must be > 0.0"):
+        gradient_flow_lab(frame_budget=0.0)
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        gradient_flow_lab().step(-1)
+    plt.close("all")
+
+
+def test_slider_options_cover_the_defaults():
+    s = lab_settings()
+    assert s.lr in LR_OPTIONS
+    assert CLIP_OPTIONS[0] == ("off", 0.0) and L2_OPTIONS[0][1] == 0.0
+
+
+def test_benchmark_reports_frames_per_second(backend):
+    result = benchmark_lab(frames=3, depth=3)
+    assert set(result) == {"fps", "frame_ms", "p90_ms", "steps_per_frame", "draw_ms", "png_ms"}
+    assert result["fps"] > 0 and result["steps_per_frame"] >= 1
+    assert plt.get_fignums() == []
+    with pytest.raises(ValueError, match="frames must be >= 2"):
+        benchmark_lab(frames=1)
+
+
+# -- the exercise -------------------------------------------------------------------------------
+def _stub():
+    raise NotImplementedError
+
+
+def solution():
+    return {"batchnorm": True, "residual": True, "lr": 0.3}
+
+
+def test_exercise_stub_is_not_implemented_yet():
+    assert check_lab_setting(_stub).message.startswith("… 30-layer sigmoid net: not implemented")
+    assert "not implemented" in check_lab_setting(lambda: None).message
+    assert "not implemented" in check_lab_setting(None).message
+    assert "not implemented" in check_lab_setting({"batchnorm": ...}).message
+
+
+def test_exercise_solution_passes_and_the_naive_setting_fails():
+    good = check_lab_setting(solution)
+    assert good and good.message.startswith("✓")
+    assert good.details["accuracy"] >= ex.PASS_ACCURACY
+    assert check_lab_setting(solution()).passed                # a dict works as well
+    assert check_lab_setting(LabSettings(batchnorm=True, residual=True)).passed
+    naive = check_lab_setting({})
+    assert not naive and naive.message.startswith("✗")
+    assert naive.details == {"accuracy": 0.5, "steps": ex.EXERCISE_STEPS, "diverged": False}
+    assert "only 50.0 %" in naive.message
+
+
+@pytest.mark.parametrize("settings", [
+    {"residual": True},                 # shortcuts alone: the sigmoid stack still saturates
+    {"init": "he_normal", "lr": 1.0},   # the example of the prose
+    {"lr": 10.0},
+])
+def test_exercise_rejects_settings_that_do_not_rescue_the_net(settings):
+    v = check_lab_setting(settings)
+    assert not v and v.details["accuracy"] < ex.PASS_ACCURACY and "Hint" in v.message
+
+
+@pytest.mark.parametrize(("settings", "match"), [
+    ({"batch_norm": True}, "'batch_norm' is not a knob of the lab. Did you mean 'batchnorm'?"),
+    ({3: True}, "3 is not a knob of the lab"),
+    ({"depth": 10}, "the exercise keeps depth = 30"),
+    ({"activation": "relu"}, "you set activation = 'relu'"),
+    ({"lr": "fast"}, "lr must be a real number"),
+    ({"lr": -1}, "lr must be > 0.0"),
+    ({"init": "kaiming"}, "init must be one of"),
+    ([("batchnorm", True)], "expected a dict of knob values"),
+    ("batchnorm", "expected a dict of knob values"),
+])
+def test_exercise_gives_friendly_verdicts_for_bad_keys_and_values(settings, match):
+    v = check_lab_setting(settings)
+    assert not v and v.message.startswith("✗") and match in v.message
+
+
+def test_exercise_accepts_the_fixed_knobs_at_their_fixed_values():
+    v = check_lab_setting({"depth": 30, "activation": "sigmoid", "dataset": "circles",
+                           "batchnorm": True, "residual": True})
+    assert v.passed
+
+
+def test_exercise_reports_a_function_that_fails_and_a_diverged_run(monkeypatch):
+    def raises():
+        return {"lr": 1 / 0}
+
+    v = check_lab_setting(raises)
+    assert not v and "ZeroDivisionError" in v.message
+    exploding = LabRun(depth=LAB_MAX_DEPTH, activation="relu", init="normal")
+    exploding.train(5)
+    monkeypatch.setattr(ex, "lab_setting_accuracy", lambda s: (0.5, exploding))
+    ex._outcome.cache_clear()
+    v = check_lab_setting({"lr": 1.0})
+    ex._outcome.cache_clear()
+    assert not v and "diverged at step 2" in v.message and v.details["diverged"]
+    with pytest.raises(ValueError, match="timeout must be > 0.0"):
+        check_lab_setting({}, timeout=0.0)
+
+
+# -- claims the notebook makes ------------------------------------------------------------------
+def test_claim_the_lab_trains_on_200_points_full_batch():
+    run = LabRun()
+    assert run.X.shape[0] == 200
+    run.train(1)
+    assert run.step == 1 and run.losses.shape == (1,)
+
+
+def test_claim_output_learning_signal_is_y_minus_t_over_n():
+    """With the cross-entropy of a sigmoid output, dE/dz = (y - t) / N: no f'(z) factor."""
+    rng = np.random.default_rng(11)
+    z = rng.normal(0.0, 3.0, (200, 1))
+    t = rng.integers(0, 2, (200, 1)).astype(float)
+    _, dz = losses.binary_cross_entropy(z, t, from_logits=True)
+    y = 1.0 / (1.0 + np.exp(-z))
+    np.testing.assert_allclose(dz, (y - t) / 200, rtol=1e-12)
+    numeric = gradcheck.numerical_gradient(
+        lambda: losses.binary_cross_entropy(z, t, from_logits=True)[0], z)
+    assert gradcheck.rel_error(dz, numeric) < 1e-6
+
+
+def test_claim_flat_loss_at_ln2_means_probability_one_half_everywhere():
+    run = _trained(500)                                  # the lab's defaults
+    assert abs(run.losses[-1] - LN2) < 1e-3
+    assert np.all(np.abs(run.losses[100:] - LN2) < 1e-3)
+    p = run.proba(np.vstack([run.X, grid(LAB_EXTENT, 40)]))
+    assert np.max(np.abs(p - 0.5)) < 0.01
+
+
+def test_claim_ten_sigmoid_layers_pass_about_1e_minus_5_to_the_first_layer():
+    run = _trained(1, depth=10, activation="sigmoid")
+    g = run.grad_norms[0]
+    assert g.size == 11
+    assert 10 ** -5.5 < g[0] / g[-1] < 10 ** -4.5
+    assert f"{g[0] / g[-1]:.1g}" == "1e-05"             # as printed in the notebook
+    assert g[0] / g[-1] < 0.25 ** 5                    # well below even a 5-layer bound
+
+
+def test_claim_after_300_steps_every_sigmoid_layer_gradient_is_below_1e_minus_5():
+    run = _trained(300, depth=10, activation="sigmoid")
+    assert run.grad_norms[0][-1] > 1e-2                 # the output layer started out learning
+    assert np.all(run.grad_norms[-1] < 1e-5)
+    assert abs(run.losses[-1] - LN2) < 1e-3             # printed as 0.693
+
+
+def test_claim_tanh_fits_every_training_point_within_300_steps():
+    run = _trained(300, depth=10, activation="tanh")
+    assert run.accuracy() == 1.0
+    assert f"{run.accuracy():.0%}" == "100%"
+    g = run.grad_norms[0]
+    assert 0.1 < g[0] / g[-1] < 10                     # the gradient arrives nearly whole
+
+
+def test_claim_recipe_explosion_diverges_at_step_2_and_clipping_cannot_repair_it():
+    run = _trained(300, depth=50, activation="relu", init="normal")
+    assert run.diverged and run.step == 1
+    assert "diverged at step 2" in run.note
+    assert np.all(run.grad_norms[0] > 1e20)
+    clipped = _trained(300, depth=50, activation="relu", init="normal", clip_norm=1.0)
+    assert not clipped.diverged and clipped.step == 300
+    assert abs(clipped.accuracy() - 0.5) <= 0.02
+    he = _trained(1, depth=50, activation="relu", init="he_normal")
+    assert np.all((he.grad_norms[0] > 1e-2) & (he.grad_norms[0] < 1.0))
+
+
+def test_claim_recipe_clipping_tames_a_too_large_learning_rate():
+    run = _trained(300, depth=20, activation="relu", init="he_normal", lr=1.0)
+    assert run.diverged and run.step < 10
+    clipped = _trained(150, depth=20, activation="relu", init="he_normal", lr=1.0,
+                       clip_norm=1.0)
+    assert not clipped.diverged and clipped.accuracy() == 1.0
+
+
+def test_claim_exercise_defaults_stay_at_50_percent_with_a_vanished_gradient():
+    accuracy, run = lab_setting_accuracy({})
+    assert accuracy == 0.5
+    assert (run.settings.depth, run.settings.activation, run.settings.dataset) == (
+        30, "sigmoid", "circles")
+    g = run.grad_norms[0]
+    assert 0.0 < g[0] / g[-1] < 1e-19
+    assert ex.EXERCISE_STEPS == 100 and ex.PASS_ACCURACY == 0.9
+
+
+def test_claim_solution_verdict_is_100_percent():
+    v = check_lab_setting(solution)
+    assert "100.0 % training accuracy" in v.message
+
+
+def test_claim_heat_map_colour_ends_are_1e_minus_10_and_1e2():
+    assert HEATMAP_RANGE == (-10.0, 2.0)
