@@ -1,0 +1,375 @@
+# %% [markdown]
+# # 06 · Initialization
+#
+# Lesson 05 ended with a number: every layer multiplies the learning signal by
+# a factor, and thirty layers turn a factor of 0.8 into $10^{-3}$ and a factor
+# of 1.2 into $10^{2}$. The weights are the one part of that factor you choose
+# before training starts. **Initialization** (权重初始化) picks their scale so
+# that the factor is 1: the signal then keeps its size forward *and* backward,
+# however deep the network.
+#
+# This lesson derives the right scale from one line of probability, names the
+# recipes that follow from it (Glorot/Xavier, He, LeCun, Keras's general
+# `VarianceScaling`), and checks each one live. It starts with the one scale
+# that never works, whatever the depth: all weights equal.
+
+# %%
+%matplotlib widget
+import numpy as np
+import lessons_lib as ll
+
+# %% [markdown]
+# ## Why not start from zero? Symmetry
+#
+# All units of a hidden layer see the same inputs and use the same activation.
+# If they also start with the same weights, they compute the same output,
+# receive the same learning signal $\delta$ and get the same update — at every
+# step, forever. The layer behaves like a single unit however wide it is.
+# Random weights break this symmetry (the biases may start at 0: the random
+# weights already make the units different).
+#
+# Train the same small tanh network on an XOR-like task three times — from
+# all-zero weights, from all weights equal to 0.1, and from Glorot weights —
+# and count how many *different* units each hidden layer ends up with:
+
+# %%
+from lessons_lib.experiments.init import count_distinct_units
+
+rng = np.random.default_rng(2)
+X = rng.standard_normal((40, 2))
+T = (X[:, :1] * X[:, 1:] > 0).astype(float)         # 1 where both inputs have the same sign
+nets = {}
+for init in ("zeros", "constant", "glorot_uniform"):
+    nets[init] = net = ll.MLP([2, 6, 5, 1], activation="tanh", init=init, seed=3)
+    ll.training.train(net, X, T, lr=0.5, steps=100)
+    p = net.parameters()
+    print(f"{init:<15} distinct units: {count_distinct_units(p['dense0.W'])} of 6 and "
+          f"{count_distinct_units(p['dense1.W'])} of 5;  accuracy "
+          f"{ll.training.accuracy(nets[init], X, T[:, 0]):.2f}")
+
+# %% [markdown]
+# After 100 steps the constant start has moved its weights, but every column
+# of the first weight matrix — one column per hidden unit — is still the same:
+
+# %%
+with np.printoptions(precision=3, suppress=True):
+    print(nets["constant"].parameters()["dense0.W"])
+
+# %% [markdown]
+# The all-zero start is worse still: $\tanh(0) = 0$ sends nothing forward and
+# $W = 0$ sends nothing back, so the hidden weights never move at all. Both
+# symmetric nets are stuck near chance accuracy; the random start learns.
+# ## The maths: keep every layer's variance the same
+#
+# Unit $j$ of layer $l$ sums $n$ inputs (the fan-in):
+# $\mathrm{net}^l_j = \sum_{i=1}^{n} W^l_{ij}\,y^{l-1}_i$. Draw the weights
+# independently with mean 0 and variance $\mathrm{Var}(W)$. Then
+# $\mathrm{E}[\mathrm{net}^l_j] = 0$ and
+#
+# $$\mathrm{Var}(\mathrm{net}^l) = n\,\mathrm{Var}(W)\;\mathrm{E}\!\left[f(\mathrm{net}^{l-1})^2\right].$$
+#
+# * **Linear** (and tanh near 0, where $\tanh z \approx z$):
+#   $\mathrm{E}[f(\mathrm{net})^2] = \mathrm{Var}(\mathrm{net})$, so each layer
+#   multiplies the variance by $n\,\mathrm{Var}(W)$. It stays the same when
+#   $\mathrm{Var}(W) = 1/n$: **LeCun**, standard deviation $\sqrt{1/n}$.
+# * **ReLU**: $\mathrm{net}$ is symmetric around 0, so ReLU zeroes half of it and
+#   $\mathrm{E}[\max(0,\mathrm{net})^2] = \tfrac12\mathrm{Var}(\mathrm{net})$. The factor is
+#   $\tfrac12 n\,\mathrm{Var}(W)$, and $\mathrm{Var}(W) = 2/n$ keeps it at 1: **He**,
+#   standard deviation $\sqrt{2/n}$.
+#
+# The learning signal runs the other way, $\delta^l = \delta^{l+1}(W^{l+1})^\top\circ f'(\mathrm{net}^l)$,
+# summing over the $n_\text{out}$ units of the next layer:
+#
+# $$\mathrm{Var}(\delta^l) = n_\text{out}\,\mathrm{Var}(W)\;\mathrm{E}\!\left[f'(\mathrm{net}^l)^2\right]\mathrm{Var}(\delta^{l+1}).$$
+#
+# The forward pass wants $\mathrm{Var}(W) = 1/n_\text{in}$, the backward pass
+# $1/n_\text{out}$. **Glorot (Xavier)** splits the difference:
+# $\mathrm{Var}(W) = 2/(n_\text{in}+n_\text{out}) = 1/\mathit{fan}_\text{avg}$ with
+# $\mathit{fan}_\text{avg} = (n_\text{in}+n_\text{out})/2$.
+#
+# ## The recipes
+#
+# All of them draw $W$ with mean 0; they differ in the variance and the shape
+# of the distribution. A uniform $U(-r, r)$ has variance $r^2/3$.
+#
+# | recipe | weights | standard deviation | made for |
+# |---|---|---|---|
+# | small uniform | $U(-0.05, 0.05)$ | $0.05/\sqrt3 \approx 0.029$, whatever $n$ | shallow nets |
+# | fan-in uniform | $U(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})$ | $1/\sqrt{3n_\text{in}}$ | the classic default |
+# | Glorot / Xavier uniform | $U(-r, r)$, $r = \sqrt{6/(n_\text{in}+n_\text{out})}$ | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | sigmoid, tanh |
+# | Glorot / Xavier normal | normal | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | sigmoid, tanh |
+# | He normal / uniform | normal / $r = \sqrt{6/n_\text{in}}$ | $\sqrt{2/n_\text{in}}$ | ReLU and its variants |
+# | LeCun normal | normal | $\sqrt{1/n_\text{in}}$ | SELU; tanh |
+#
+# For tanh the notes give exactly these two: $\sqrt{1/n^{l-1}}$ (LeCun's value,
+# with $n^{l-1}$ the width of the layer below) or Glorot's
+# $\sqrt{2/(n^{l-1}+n^l)}$ — tanh is linear near 0, so the linear rule applies.
+#
+# Keras writes all the variance-based ones as **`VarianceScaling(scale, mode,
+# distribution)`**: variance $\mathrm{scale}/n$ with $n$ = $n_\text{in}$
+# (`"fan_in"`), $n_\text{out}$ (`"fan_out"`) or $(n_\text{in}+n_\text{out})/2$
+# (`"fan_avg"`). Glorot is scale 1 with fan_avg, He scale 2 with fan_in, LeCun
+# scale 1 with fan_in. A *truncated* normal (cut at two standard deviations, as
+# in Keras) has its standard deviation divided by 0.8796 so that the variance
+# after cutting is still $\mathrm{scale}/n$. He's scale with Glorot's fan is
+# `VarianceScaling(scale=2., mode='fan_avg', distribution='uniform')`.
+#
+# Draw each recipe for a layer with 256 inputs and 128 outputs and compare the
+# formula with the standard deviation of the draw:
+
+# %%
+n_in, n_out = 256, 128
+rng = np.random.default_rng(0)
+recipes = {
+    "uniform ±0.05": ll.initializers.get("uniform"),
+    "fan-in uniform": ll.initializers.get("fan_in_uniform"),
+    "Glorot uniform": ll.initializers.get("glorot_uniform"),
+    "Glorot normal": ll.initializers.get("glorot_normal"),
+    "He normal": ll.initializers.get("he_normal"),
+    "He uniform": ll.initializers.get("he_uniform"),
+    "LeCun normal": ll.initializers.get("lecun_normal"),
+    "He with fan_avg": ll.initializers.VarianceScaling(scale=2.0, mode="fan_avg",
+                                                       distribution="uniform"),
+}
+print(f"{'recipe':<16}{'std formula':>12}{'std of a draw':>15}{'n·Var(W)':>10}")
+for name, init in recipes.items():
+    W = init(n_in, n_out, rng)
+    print(f"{name:<16}{init.std(n_in, n_out):>12.4f}{W.std():>15.4f}"
+          f"{n_in * init.std(n_in, n_out) ** 2:>10.3g}")
+
+# %% [markdown]
+# The last column is the forward factor $n_\text{in}\,\mathrm{Var}(W)$ of a
+# linear layer: 1 for LeCun, 2 for He (ReLU halves it back to 1), and for the
+# fixed-range recipes whatever the layer size makes it — here 0.21 for
+# ±0.05 and 1/3 for the fan-in uniform.
+#
+# ## Theory against measurement
+#
+# Apply the recursion layer after layer and you get a prediction for the
+# whole depth: `variance_recursion` computes it (for ReLU and linear units the
+# expectations are the exact formulas above; for the others it integrates
+# numerically, assuming $\mathrm{net}$ is Gaussian, which holds for wide layers).
+# Compare it with a real 50-layer ReLU stack, 64 units wide:
+
+# %%
+from lessons_lib.experiments.init import init_profile, variance_recursion
+
+depth = 50
+inits = {"He normal": "he_normal", "Glorot uniform": "glorot_uniform",
+         "fan-in uniform": "fan_in_uniform", "uniform ±0.05": "uniform"}
+print(f"{'ReLU +':<16}{'std of Y¹':>11}{'std of Y⁵⁰':>12}{'theory Y⁵⁰':>12}"
+      f"{'factor per layer':>18}")
+profiles = {}
+for label, init in inits.items():
+    profiles[label] = init_profile(depth, init=init, activation="relu")
+    std, theory = profiles[label]["std"], profiles[label]["std_theory"]
+    print(f"{label:<16}{std[0]:>11.2g}{std[-1]:>12.2g}{theory[-1]:>12.2g}"
+          f"{theory[1] / theory[0]:>18.3g}")
+
+# %%
+names = list(inits)
+dashed = ["theory"] + [f"_theory {k}" for k in names[1:]]   # "_": one legend entry for all
+plot = ll.plots.LinePlot(names + dashed, xlabel="layer (1 = input side)",
+                         ylabel="std of layer output (log scale)", logy=True,
+                         styles=dict.fromkeys(dashed, {"ls": "--", "lw": 1.2, "color": "#555555"}))
+plot.update(np.arange(1, depth + 1),
+            {**{k: profiles[k]["std"] for k in names},
+             **{line: profiles[k]["std_theory"] for line, k in zip(dashed, names)}})
+plot.ax.legend(loc="lower left", fontsize="small")
+_ = ll.plots.show_static(plot.fig)
+
+# %% [markdown]
+# On a log scale the recursion predicts straight lines: a factor of
+# $\sqrt{\tfrac12 n\,\mathrm{Var}(W)}$ per layer, about 0.71 for Glorot (whose
+# variance $1/n$ suits tanh, not ReLU), 0.41 for the fan-in uniform and 0.16
+# for ±0.05 — and a flat line for He. The measured curves follow them across
+# forty orders of magnitude, never more than a factor of five away.
+#
+# Around the flat He line the measured one wanders, here by up to a factor of
+# two: the theory is the *average over random weights*, and one draw of a
+# 64-unit-wide net is a single sample from it. Other draws wander further — one
+# of the five in the panel below ends ten times too low at layer 50 — while
+# with 256-unit layers all five stay within a factor of two.
+#
+# ## The live panel: initializer × activation × depth
+#
+# * **init** — the recipe, smallest weights first (the layers are square,
+#   $n_\text{in} = n_\text{out} = 64$, where Glorot's variance equals LeCun's
+#   $1/n$: Glorot uniform and LeCun normal differ only in the shape of the
+#   distribution); **activation**; **depth** (1–50 layers); **weight draw** —
+#   another random network with the same recipe.
+# * **Left**: the standard deviation of every layer's output $Y^l$ (forward).
+#   **Right**: the learning signal $\|\delta^l\|$ (backward). Solid lines are
+#   measured on one batch of 256 standard-normal inputs; the **dashed** lines
+#   are `variance_recursion` (on the right it is pinned to the measured last
+#   layer).
+# * The text under the plot gives the first and last layer's numbers and the
+#   theoretical backward factor per layer,
+#   $\sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[f'(\mathrm{net})^2]}$.
+#
+# One thing the theory leaves out: the error at the output, $Y - T$, contains
+# the network's own output, made by the same weights that carry $\delta$ back.
+# That correlation makes the measured $\|\delta\|$ of a well-initialized net
+# climb a few-fold toward the input where the dashed line is flat — slowly,
+# not exponentially.
+
+# %% tags=["nbval-ignore-output"]
+from lessons_lib.widgets.init import init_explorer
+
+init_explorer(depth=50)
+
+# %% [markdown]
+# **Try these** (predict, then look):
+#
+# 1. **ReLU, He normal** (the start): the output std stays within a factor of
+#    two of the theory's 0.83 over all 50 layers, and $\|\delta\|$ changes by a
+#    factor of about 4. Move **weight draw** to see other networks wander
+#    around the same dashed line.
+# 2. **ReLU, Glorot uniform**, then **fan-in uniform**, then **uniform ±0.05**:
+#    the activations at layer 50 fall to about $10^{-8}$, $10^{-20}$ and
+#    $10^{-40}$, and the learning signal with them.
+# 3. **sigmoid**, any init: the activations are fine (the sigmoid's outputs
+#    stay between 0 and 1), but no recipe in the list saves the learning
+#    signal: even He normal leaves the first layer below $10^{-24}$ of the last. The
+#    problem is the slope $\sigma' \le 0.25$, not the weights.
+# 4. **SELU, LeCun normal**: the std stays within 0.15 of 1 at every layer.
+#    ($\|\delta\|$ does grow toward the input, about 5-fold by the dashed line
+#    and 10-fold measured: SELU's average squared slope,
+#    $\mathrm{E}[\mathrm{selu}'^2] \approx 1.07$, is a little above 1.) Switch to **He normal** and the std grows to about
+#    25 by layer 50 — the next section explains.
+#
+# The next cell prints these numbers for the first weight draw.
+
+# %%
+panel_runs = {
+    "1 ReLU, He normal": ("relu", "he_normal"),
+    "2 ReLU, Glorot uniform": ("relu", "glorot_uniform"),
+    "2 ReLU, fan-in uniform": ("relu", "fan_in_uniform"),
+    "2 ReLU, uniform ±0.05": ("relu", "uniform"),
+    "3 sigmoid, Glorot uniform": ("sigmoid", "glorot_uniform"),
+    "3 sigmoid, He normal": ("sigmoid", "he_normal"),
+    "4 SELU, LeCun normal": ("selu", "lecun_normal"),
+    "4 SELU, He normal": ("selu", "he_normal"),
+}
+print(f"{'experiment':<27}{'std of Y⁵⁰':>11}{'theory':>9}{'‖δ¹‖ ÷ ‖δ⁵⁰‖':>14}{'theory':>9}")
+for label, (act, init) in panel_runs.items():
+    r = init_profile(depth, init=init, activation=act)
+    print(f"{label:<27}{r['std'][-1]:>11.2g}{r['std_theory'][-1]:>9.2g}"
+          f"{r['delta'][0] / r['delta'][-1]:>14.2g}"
+          f"{r['delta_theory'][0] / r['delta_theory'][-1]:>9.2g}")
+
+# %% [markdown]
+# ## SELU: a network that normalizes itself
+#
+# SELU, $\lambda\,\mathrm{ELU}_\alpha$ with $\lambda \approx 1.0507$ and
+# $\alpha \approx 1.6733$, has its two constants chosen so that a standard
+# normal input comes out with mean 0 and variance 1 again:
+
+# %%
+from lessons_lib.experiments.init import gaussian_moments
+
+m = gaussian_moments("selu", 1.0)
+print(f"net ~ N(0, 1):  E[selu(net)] = {round(m['mean'], 4) + 0.0:.4f},  "
+      f"E[selu(net)²] = {m['second']:.4f}")
+
+# %% [markdown]
+# With LeCun weights, $n\,\mathrm{Var}(W) = 1$, so the next layer's net input
+# has variance $1\cdot\mathrm{E}[\mathrm{selu}^2] = 1$ again: mean 0 and
+# standard deviation 1 are a **fixed point**, layer after layer. The notes
+# give three conditions for this *self-normalization* (自归一化):
+#
+# 1. the inputs are standardised (mean 0, standard deviation 1);
+# 2. every hidden layer uses LeCun normal weights (`kernel_initializer="lecun_normal"`;
+#    what matters is $\mathrm{Var}(W) = 1/n_\text{in}$, so on square layers Glorot
+#    uniform works as well);
+# 3. the network is sequential — no shortcuts around layers.
+#
+# Break each condition in turn, on a 50-layer SELU stack 128 units wide
+# (batch of 128 inputs):
+
+# %%
+selu_runs = {
+    "all three conditions": dict(),
+    "He normal weights": dict(init="he_normal"),
+    "shortcuts (residual)": dict(residual=True),
+    "inputs ~ N(2, 3²)": dict(input_mean=2.0, input_std=3.0),
+}
+selu_kw = dict(activation="selu", init="lecun_normal", width=128, batch=128)
+selu = {}
+print(f"{'':<22}{'std of the output of layer':^36}{'mean at':>10}")
+print(f"{'':<22}{'1':>9}{'10':>9}{'20':>9}{'50':>9}{'layer 50':>10}")
+for label, change in selu_runs.items():
+    selu[label] = ll.experiments.activation_profile(depth, **{**selu_kw, **change})
+    std = selu[label]["std"]
+    print(f"{label:<22}" + "".join(f"{std[k]:>9.3g}" for k in (0, 9, 19, 49))
+          + f"{selu[label]['mean'][49]:>10.2g}")
+
+# %%
+plot = ll.plots.LinePlot(list(selu_runs), xlabel="layer (1 = input side)",
+                         ylabel="std of layer output (log scale)", logy=True)
+plot.update(np.arange(1, depth + 1), {label: selu[label]["std"] for label in selu_runs})
+plot.ax.legend(loc="upper left", fontsize="small")
+_ = ll.plots.show_static(plot.fig)
+
+# %% [markdown]
+# * **All three conditions**: mean within 0.1 of 0 and standard deviation
+#   within 0.1 of 1 at every one of the 50 layers.
+# * **He weights** ($n\,\mathrm{Var}(W) = 2$): every layer pushes the variance up
+#   and nothing pulls it back; the std grows steadily (about 34 at layer 50).
+# * **Shortcuts** add each layer's input to its output,
+#   $Y^l = Y^{l-1} + \mathrm{selu}(Y^{l-1}W^l)$: the variance is the old one plus
+#   the branch's, a factor above 1 at every layer, and the std explodes to
+#   about $10^8$.
+# * **Unstandardised inputs** are the gentle case, and it is worth being
+#   honest about it: the first layers start far off (std about 2.8), but the
+#   fixed point *attracts*, and after about 20 layers mean and std are back
+#   near 0 and 1. The early layers still compute on badly scaled signals,
+#   which is why standardising the inputs is on the list.
+
+# %% [markdown]
+# ## Exercise: the VarianceScaling standard deviation
+#
+# Write `variance_scaling_std(scale, mode, n_in, n_out)`: the standard
+# deviation $\sqrt{\mathrm{scale}/n}$ of Keras's `VarianceScaling`, where $n$ is
+# `n_in` for `mode="fan_in"`, `n_out` for `"fan_out"` and their average for
+# `"fan_avg"`. (Then He normal is `variance_scaling_std(2.0, "fan_in", n_in, n_out)`.)
+
+# %%
+def variance_scaling_std(scale, mode, n_in, n_out):
+    """Standard deviation of VarianceScaling(scale, mode) for a layer n_in -> n_out."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+# %%
+ll.exercises.check_variance_scaling_std(variance_scaling_std)
+
+# %% hidden
+def variance_scaling_std_solution(scale, mode, n_in, n_out):
+    """sqrt(scale / n) with n the fan chosen by mode."""
+    n = {"fan_in": n_in, "fan_out": n_out, "fan_avg": (n_in + n_out) / 2}[mode]
+    return (scale / n) ** 0.5
+
+
+ll.exercises.check_variance_scaling_std(variance_scaling_std_solution)
+
+# %% [markdown]
+# > **In a framework**
+# >
+# > * Keras: `keras.layers.Dense(64, activation="relu", kernel_initializer="he_normal")`;
+# >   `kernel_initializer=keras.initializers.VarianceScaling(scale=2., mode="fan_avg", distribution="uniform")`;
+# >   `keras.layers.Dense(64, activation="selu", kernel_initializer="lecun_normal")`.
+# >   A `Dense` layer starts from `"glorot_uniform"` weights and zero biases.
+# > * PyTorch: `nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")` (He),
+# >   `nn.init.xavier_uniform_(layer.weight)` (Glorot), `nn.init.zeros_(layer.bias)`.
+# >   An `nn.Linear` starts from $U(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})$ — the
+# >   fan-in uniform above, which shrinks a deep ReLU stack's signal by about 0.41 per layer.
+# >   PyTorch's normal initializers are not truncated; Keras's are.
+
+# %% [markdown]
+# ## Summary
+#
+# * Equal starting weights keep every unit of a layer identical forever; random weights break the symmetry.
+# * Each layer multiplies the signal's variance by $n\,\mathrm{Var}(W)$ times a factor of the activation, so Glorot ($1/\mathit{fan}_\text{avg}$), He ($2/n_\text{in}$, ReLU) and LeCun ($1/n_\text{in}$) choose $\mathrm{Var}(W)$ to make it 1.
+# * SELU with LeCun normal weights, standardised inputs and a sequential net keeps mean 0 and std 1 through 50 layers; He weights or shortcuts make it drift for good.
+#
+# **Next:** [07 · Batch normalization](07_batch_normalization.ipynb)

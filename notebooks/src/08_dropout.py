@@ -1,0 +1,266 @@
+# %% [markdown]
+# # 08 · Dropout
+#
+# Lessons 05–07 were about networks that learn too *little* because their
+# gradients vanish or explode. A big network on a small data set fails the
+# other way: it learns too *well*. It drives its training loss towards zero
+# by memorising the noise of the training points, and its loss on new data
+# goes up — **over-fitting**.
+#
+# **Dropout** (Srivastava, Hinton et al., 2014) fights this with noise of its
+# own: during training every hidden unit is switched off at random, anew for
+# every mini-batch. No unit can rely on a particular partner being there, and
+# the network behaves like a large ensemble of smaller networks. This lesson
+# builds the mask, shows why two ways of scaling it agree, follows the
+# gradient through it, and measures what it does to an over-fitting network.
+
+# %%
+%matplotlib widget
+import numpy as np
+import lessons_lib as ll
+
+# %% [markdown]
+# ## The maths
+#
+# Let $y_j$ be the output of hidden unit $j$, $p$ the **drop rate** and
+# $q = 1 - p$ the **keep probability**. In training, each mini-batch draws a
+# mask $r_j \sim \mathrm{Bernoulli}(q)$ (1 with probability $q$, else 0), one
+# entry per unit and sample, and the layer passes on $r_j\,y_j$. Two ways to
+# keep training and testing consistent:
+#
+# | | training | inference |
+# |---|---|---|
+# | test-time scaling (original paper) | $\tilde y_j = r_j\,y_j$ | $q\,y_j$ |
+# | **inverted dropout** (used today) | $\tilde y_j = r_j\,y_j / q$ | $y_j$ |
+#
+# Both have the same expectation: $\mathbb E[r_j\,y_j] = q\,y_j$, and
+# $\mathbb E[r_j\,y_j/q] = y_j$. Inverted dropout does the scaling in
+# training, so the network is used unchanged at test time.
+#
+# Backward, the mask multiplies the gradient just as it multiplied the signal:
+#
+# $$\frac{\partial E}{\partial y_j} = \frac{r_j}{q}\,\frac{\partial E}{\partial\tilde y_j},$$
+#
+# so a dropped unit ($r_j = 0$) passes back nothing, and the weights feeding it
+# get no update from that sample.
+#
+# (Careful when reading other texts: some write $p$ for the *keep*
+# probability. Here, in Keras and in PyTorch, $p$ is the *drop* rate.)
+
+# %% [markdown]
+# ## Built in a few lines
+#
+# `ll.layers.Dropout(p)` with $p = 0.5$ on a batch of ones: every call in
+# training mode draws a new mask, the kept entries become $1/q = 2$; inference
+# mode passes the input through.
+
+# %%
+drop = ll.layers.Dropout(0.5, seed=0)
+X = np.ones((2, 8))
+print("mini-batch 1:\n", drop.forward(X, training=True))
+print("mini-batch 2:\n", drop.forward(X, training=True))
+print("inference:\n", drop.forward(X, training=False))
+
+# %% [markdown]
+# ## One network, $2^N$ sub-networks
+#
+# Each mask keeps some units and drops the others, so it selects one
+# *thinned* network. With $N$ units under dropout there are $2^N$ possible
+# masks. All these sub-networks share the same weights; every training step
+# trains one of them (one per mini-batch) a little. The network of this
+# lesson's experiment has two hidden layers of 64 units:
+
+# %%
+from lessons_lib.experiments.dropout import ensemble_size
+
+model = ll.model.MLP([2, 64, 64, 1], activation="relu", dropout=0.5, seed=0)
+n_units = sum(model.layer_sizes[1:-1])
+print(f"{n_units} hidden units -> 2^{n_units} = {ensemble_size(n_units):,} sub-networks "
+      f"(about {float(ensemble_size(n_units)):.1e})")
+
+# %% [markdown]
+# Training could never visit more than a tiny fraction of them, yet at test
+# time one pass through the full network with the scaled activations stands
+# in for averaging all of them — a cheap version of *bagging*, where many
+# separately trained models vote.
+
+# %% [markdown]
+# ## Test-time scaling vs inverted dropout: equal on average
+#
+# Take one unit's activations, draw 20 000 masks, and average the training-mode
+# outputs. Each scheme's average should match its own inference output, up to
+# the Monte Carlo error (the standard error of a mean of 20 000 draws):
+
+# %%
+from lessons_lib.experiments.dropout import monte_carlo_mean
+
+y_units = np.array([1.0, 2.0, -0.5, 3.0])
+for inverted in (False, True):
+    mc = monte_carlo_mean(y_units, p=0.5, inverted=inverted, n_samples=20_000, seed=0)
+    name = "inverted dropout  " if inverted else "test-time scaling "
+    within = np.all(np.abs(mc["mc_mean"] - mc["inference"]) < 3 * mc["std_error"])
+    with np.printoptions(precision=2, suppress=True):
+        print(f"{name} average of 20 000 training passes {mc['mc_mean']}, "
+              f"inference {mc['inference']}, within 3 standard errors: {within}")
+
+# %% [markdown]
+# `ll.layers.Dropout` does both: `inverted=True` (the default) or `False`.
+# For one layer the equality is exact in expectation. Through the non-linear
+# activations of a deep network, one scaled pass is only an approximation of
+# the average over masks — a good one in practice.
+
+# %% [markdown]
+# ## The gradient flows only through kept units
+#
+# Send a gradient of ones back through the layer: it comes out as $r/q$,
+# zero exactly where the forward pass dropped a unit. Put a dense layer in
+# front and, for a single sample, the weights feeding a dropped unit get a
+# gradient of exactly zero:
+
+# %%
+dense = ll.layers.Dense(3, 6, seed=1)
+drop = ll.layers.Dropout(0.5, seed=3)
+x = np.array([[1.0, -2.0, 0.5]])
+out = drop.forward(dense.forward(x), training=True)
+dout = np.ones_like(out)
+d_net = drop.backward(dout)
+dense.backward(d_net)
+kept = drop.mask[0] != 0
+print("kept units     :", kept.astype(int))
+print("gradient back  :", d_net[0])
+print("columns of ∂E/∂W that are all zero:", np.flatnonzero(np.all(dense.grads["W"] == 0, axis=0)),
+      " = the dropped units", np.flatnonzero(~kept))
+
+# %% [markdown]
+# Each step therefore updates a different random part of the network, which
+# is what keeps units from co-adapting. With the mask held fixed (the layer's
+# random generator re-seeded before every pass) the backward pass agrees with
+# finite differences, for both schemes:
+
+# %%
+for inverted in (True, False):
+    layer = ll.layers.Dropout(0.5, inverted=inverted)
+    reseed = lambda: setattr(layer, "rng", np.random.default_rng(0))  # noqa: E731
+    errors = ll.gradcheck.check_layer(layer, np.random.default_rng(1).normal(size=(4, 5)),
+                                      reset=reseed)
+    print(f"inverted={inverted!s:5}: relative error < 1e-6:", errors["X"] < 1e-6)
+
+# %% [markdown]
+# ## Over-fitting, and what dropout does about it
+#
+# The experiment: **50 noisy training points** from two concentric circles
+# (noise 0.3, so the classes overlap), a separate test set of 500 points from
+# the same distribution, and the 64-64 ReLU network above — far more
+# parameters than points. Each drop rate $p = 0, 0.1, \dots, 0.7$ trains from
+# the same initial weights for 500 full-batch steps (a new mask every step) of
+# SGD with momentum, and both losses are measured in inference mode every 10
+# steps.
+
+# %%
+from lessons_lib.experiments.dropout import DROP_RATES, overfit_data, overfit_sweep
+
+X_train, y_train, X_test, y_test = overfit_data()
+n_params = sum(w.size for w in model.parameters().values())
+print(f"{n_params:,} parameters for {len(X_train)} training points "
+      f"({len(X_test)} test points)")
+
+runs = overfit_sweep(DROP_RATES)          # 8 trainings; the panel below reuses them
+print("   p   final train loss   final test loss    gap    train acc   test acc")
+for p, r in runs.items():
+    print(f"{p:4.1f}   {r['final_train']:12.3f}   {r['final_test']:14.3f}   {r['gap']:7.2f}"
+          f"   {r['train_acc']:8.0%}   {r['test_acc']:8.0%}")
+
+# %% [markdown]
+# Look at $p = 0$ first, step by step:
+
+# %%
+r0 = runs[0.0]
+best = int(np.argmin(r0["test_loss"]))
+print(f"p = 0: test loss is lowest at step {r0['best_step']} ({r0['best_test']:.2f}), "
+      f"then rises to {r0['final_test']:.2f} at step {int(r0['step'][-1])}, "
+      f"{r0['final_test'] / r0['best_test']:.1f}× its minimum;")
+print(f"       meanwhile the training loss keeps falling, "
+      f"{r0['train_loss'][best]:.2f} -> {r0['final_train']:.3f}")
+
+# %%
+from lessons_lib.plots.dropout import plot_decision_maps, plot_overfit_curves
+
+_ = ll.plots.show_static(plot_overfit_curves(runs, show=(0.0, 0.5)))
+
+# %% [markdown]
+# What the measurements say, honestly:
+#
+# * **Without dropout the network over-fits**: after its best point (step 30)
+#   the test loss climbs to about 6× its minimum while the training loss heads
+#   for zero. The growing test loss is mostly confidence in wrong answers: the
+#   test accuracy is 67 % while 96 % of the training points are classified right.
+# * **The gap between test and training loss shrinks at every step of $p$**,
+#   from 4.4 at $p = 0$ to 0.8 at $p = 0.5$ and 0.4 at $p = 0.7$. The training
+#   loss rises (the network can no longer memorise every point) and the test
+#   loss falls more.
+# * **Accuracy moves less than loss**: the test accuracy goes from 67 % to 75 %.
+#   Dropout does not make these overlapping circles separable; it stops the
+#   network from betting everything on the noise.
+#
+# The decision regions show the same: without dropout the boundary bends
+# around individual noisy points; with $p = 0.5$ it is a smooth closed curve.
+
+# %%
+_ = ll.plots.show_static(plot_decision_maps(runs, X_train, y_train, show=(0.0, 0.5)))
+
+# %% [markdown]
+# **Try it.** Every drop rate was trained above, so the slider only switches
+# between stored curves. Watch the orange test curve flatten as $p$ grows,
+# while the blue training curve stops diving; the dotted line keeps $p = 0$'s
+# test loss for comparison.
+
+# %% tags=["nbval-ignore-output"]
+from lessons_lib.widgets.dropout import dropout_panel
+
+dropout_panel(p=0.3)
+
+# %% [markdown]
+# ## Exercise: inverted dropout, forward
+#
+# Write `dropout_forward(X, p, rng)`: draw a keep-mask with
+# `rng.random(X.shape)` — keep an entry when the number is at least `p`, so it
+# is dropped with probability `p` — and return `X * mask / (1 - p)`. The
+# check runs it for several `p` and tests that every entry is either 0 or
+# $x/(1-p)$, that about a share $p$ is dropped, and that `p = 0` changes nothing.
+
+# %%
+def dropout_forward(X, p, rng):
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# %%
+ll.exercises.check_dropout_forward(dropout_forward)
+
+# %% hidden
+def dropout_forward_solution(X, p, rng):
+    mask = rng.random(X.shape) >= p
+    return X * mask / (1.0 - p)
+
+
+ll.exercises.check_dropout_forward(dropout_forward_solution)
+
+# %% [markdown]
+# > **In a framework**
+# >
+# > **Keras**: `keras.layers.Dropout(0.5)` after a hidden layer; the argument
+# > `rate` is the drop rate and the scaling is inverted. It is active only in
+# > training: `fit` (or `model(x, training=True)`) drops, `predict` passes through.
+# >
+# > **PyTorch**: `nn.Dropout(p=0.5)`, also the drop rate, also inverted; it drops
+# > after `model.train()` and passes through after `model.eval()`. The
+# > functional form is `torch.nn.functional.dropout(x, p=0.5, training=True)`.
+
+# %% [markdown]
+# ## Summary
+#
+# * Dropout multiplies each hidden unit by a fresh Bernoulli mask per mini-batch, sampling one of $2^N$ weight-sharing sub-networks, and the gradient flows only through the kept units.
+# * Inverted dropout ($r\,y/q$ in training, $y$ at test) and test-time scaling ($r\,y$, then $q\,y$) agree in expectation.
+# * On 50 noisy points the test-minus-training loss gap falls from 4.4 at $p = 0$ to 0.4 at $p = 0.7$; the test accuracy rises only from 67 % to 75 %.
+#
+# **Next:** [09 · Clipping & regularization](09_clipping_and_regularization.ipynb)

@@ -1,0 +1,342 @@
+# %% [markdown]
+# # 09 · Clipping & regularization
+#
+# Lesson 05 showed that a deep net multiplies its learning signal by every
+# layer's weights on the way back, so weights slightly too large make the
+# gradient **explode**. Lessons 06 and 07 fixed the cause (initialization,
+# batch normalization). This lesson is about two cheap safety nets that work
+# whatever the cause:
+#
+# * **gradient clipping** (梯度裁剪) puts a ceiling on the size of one update,
+#   so a single exploding gradient cannot throw the weights to infinity;
+# * **weight penalties** (L1/L2 正则化) keep the weights themselves small, and
+#   with them the factor by which the backward pass can amplify the signal.
+#
+# The one question to keep in mind: *does the fix keep the direction of the
+# gradient?* Only one kind of clipping does.
+
+# %%
+%matplotlib widget
+import numpy as np
+import lessons_lib as ll
+
+# %% [markdown]
+# This lesson's helpers: the experiments (numbers in, numbers out), the
+# figures and the two live panels.
+
+# %%
+from lessons_lib.experiments.clipping import (LAMBDA_GRID, clip_comparison, clipping_run,
+                                              cosine_similarity, example_gradient,
+                                              exploding_gradients, exploding_model,
+                                              penalty_run)
+from lessons_lib.experiments.recurrent import rnn_gradient_through_time
+from lessons_lib.plots.clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
+from lessons_lib.widgets.clipping import clip_panel, penalty_panel
+
+# %% [markdown]
+# ## An exploding network
+#
+# Eight ReLU layers of 32 units with He-normal weights keep the signal's size
+# (lesson 06). Multiply every weight by 1.5 and each layer amplifies the
+# signal by 1.5 instead: with nine weight matrices (eight hidden layers and the
+# output) and zero biases, the untrained net's output is exactly
+# $1.5^{9} \approx 38$ times that of the He-initialized one, because a ReLU net
+# without biases is positively homogeneous. The backward pass amplifies the
+# learning signal in the same way. We train it on the two moons with plain
+# gradient descent, $\eta = 0.1$, on the binary cross-entropy.
+# `ll.training.train` records the global gradient norm $\|g\|$ before every
+# step and stops, setting `diverged`, as soon as something overflows.
+
+# %%
+X, y = ll.data.moons(200, noise=0.1, seed=0)
+T = y[:, None].astype(float)
+model = exploding_model(depth=8, width=32, weight_scale=1.5, seed=0)
+result = ll.training.train(model, X, T, loss="binary_cross_entropy", lr=0.1, steps=200)
+print("diverged:", result.diverged, "after", result.steps, "steps")
+print("‖g‖ per step:", ", ".join(f"{v:.2g}" for v in result.grad_norm))
+
+# %% [markdown]
+# The first gradient is already large; each step then makes the weights larger,
+# which makes the next gradient larger still: tens of thousands after three
+# steps, beyond $10^{60}$ after five, then overflow. The learning rate and the
+# data are fine — the same net with He init trains — but nothing stops one bad
+# step from feeding the next.
+
+# %% [markdown]
+# ## The maths of clipping
+#
+# Write the gradient of all weights as one long vector
+# $g = (\partial E/\partial W^1, \dots, \partial E/\partial W^L)$ and the update
+# as $\Delta W = -\eta\,\hat g$, where $\hat g$ is the clipped gradient. Pick a
+# threshold $c > 0$.
+#
+# * **Clip by value** — every entry on its own:
+#   $$\hat g_i = \min\big(\max(g_i, -c),\ c\big).$$
+# * **Clip by norm** — the whole vector by one factor:
+#   $$\hat g = g\cdot\min\Big(1,\ \frac{c}{\|g\|}\Big), \qquad
+#     \|g\| = \sqrt{\textstyle\sum_h \|\partial E/\partial W^h\|^2}.$$
+#   Applied to all layers together this is *clipping by global norm*; applied
+#   to each $\partial E/\partial W^h$ separately it is per-layer clipping.
+#
+# How far did clipping turn the gradient? The **cosine similarity**
+# $$\cos\theta = \frac{g\cdot\hat g}{\|g\|\,\|\hat g\|}$$
+# is 1 for the same direction. Clipping by norm multiplies $g$ by a positive
+# number $s$, so $\cos\theta = s\|g\|^2/(\|g\|\cdot s\|g\|) = 1$ exactly: the
+# step gets shorter (at most $\eta c$ long) but points the same way. Clipping by
+# value cuts only the large entries and leaves the small ones, so the ratios
+# between entries change and $\cos\theta < 1$ as soon as one entry is cut
+# (unless all entries have the same size). It never points uphill, though:
+# every term $g_i\hat g_i$ is $\ge 0$, so $\cos\theta > 0$.
+#
+# A 2-D example with $g = (3, 1)$ and $c = 1$: by value gives $(1, 1)$, with
+# $\cos\theta = (3+1)/(\sqrt{10}\sqrt{2}) \approx 0.894$, a turn of about 27°;
+# by norm gives $g/\sqrt{10} \approx (0.949, 0.316)$, with $\cos\theta = 1$.
+
+# %%
+g = np.array([3.0, 1.0])
+by_value = ll.optim.clip_by_value({"g": g}, 1.0)["g"]
+by_norm = ll.optim.clip_by_norm(g, 1.0)
+print("by value:", by_value, " cos =", round(cosine_similarity(g, by_value), 4),
+      f" turned by {np.degrees(np.arccos(cosine_similarity(g, by_value))):.1f}°")
+print("by norm: ", np.round(by_norm, 3), " cos =", round(cosine_similarity(g, by_norm), 4))
+
+# %% [markdown]
+# ## Live: move the threshold
+#
+# Left, the 2-D gradient $g = (3, 1)$: grey is the original, orange clipped by
+# value (projected into the dashed box $|g_i| \le c$), blue clipped by norm
+# (shrunk onto the dotted circle $\|g\| = c$). Right, a gradient of 16
+# entries where two are much larger than the rest, as at an explosion step.
+#
+# Slide $c$ down from 20. Nothing happens while $c$ is above every entry (and
+# above $\|g\|$). Below that, the orange arrow bends toward the diagonal while
+# the blue one only gets shorter. In the bars, value clipping flattens the two
+# spikes and leaves the small entries alone — now *they* set the direction —
+# while norm clipping shrinks every entry by the same factor. The text under
+# the plot gives both cosines.
+
+# %% tags=["nbval-ignore-output"]
+clip_panel()
+
+# %% [markdown]
+# The same picture at $c = 1$, for reading without a kernel, and its numbers
+# for the 16-entry gradient:
+
+# %%
+g16 = example_gradient(16, seed=0)
+two, sixteen = clip_comparison(g, 1.0), clip_comparison(g16, 1.0)
+snapshot = ClipPlot(g, g16, legend=True)
+snapshot.update(1.0, two, sixteen)
+ll.plots.show_static(snapshot.fig)
+print(f"16 entries, ‖g‖ = {sixteen['norm_g']:.3g}, c = 1: by value cuts "
+      f"{sixteen['n_clipped']} entries, cos = {sixteen['cos_value']:.3f}; "
+      f"by norm cos = {sixteen['cos_norm']:.3f}")
+
+# %% [markdown]
+# ## Global norm, per layer, or by value?
+#
+# In a network the gradient is a dict of arrays, one per weight matrix and
+# bias. Clip the first gradient of the exploding net in the three ways and
+# compare the *whole* update's direction with the unclipped one:
+
+# %%
+grads = exploding_gradients(depth=8, width=32, weight_scale=1.5, seed=0)
+global_clip, norm = ll.optim.clip_by_global_norm(grads, 5.0)
+per_layer = {k: ll.optim.clip_by_norm(v, 5.0) for k, v in grads.items()}
+by_value = ll.optim.clip_by_value(grads, 1.0)
+print(f"global norm before clipping: {norm:.3g}")
+for name, clipped in [("by global norm, c = 5", global_clip), ("per layer, c = 5", per_layer),
+                      ("by value, c = 1", by_value)]:
+    print(f"{name:22s} cos = {cosine_similarity(grads, clipped):.3f}")
+
+# %% [markdown]
+# Only the global version keeps the direction of the full update. Per-layer
+# clipping keeps each layer's direction but changes how much each layer moves
+# relative to the others (large-gradient layers are damped more), so the full
+# update turns too.
+
+# %% [markdown]
+# ## Training with and without clipping
+#
+# Same net, same data, same $\eta = 0.1$, three runs: no clipping, clipping by
+# value at $c = 1$, clipping by global norm at $c = 5$.
+
+# %%
+runs = {"no clipping": clipping_run("none"),
+        "clip by value, c = 1": clipping_run("value", 1.0),
+        "clip by global norm, c = 5": clipping_run("norm", 5.0)}
+ll.plots.show_static(plot_clipping_runs(runs))
+for name, run in runs.items():
+    status = f"overflow after {run.steps} steps" if run.diverged else (
+        f"final loss {run.loss[-1]:.2g}, accuracy {run.accuracy:.0%}")
+    print(f"{name:28s} {status}")
+
+# %% [markdown]
+# The unclipped run overflows after 5 steps; both clipped runs reach 100 %
+# training accuracy within 100 steps. Early on their gradient norms are still
+# in the tens and hundreds — clipping does not make the gradient small, it
+# makes the *step* small. Soon the weights have moved somewhere the gradient is
+# of normal size: in the global-norm run, $\|g\|$ exceeds $c = 5$ for the last
+# time in update 19, and from then on clipping no longer acts at all.
+#
+# Clipping by value trains too, even though it turns the gradient: a step
+# within 90° of $-g$ still goes downhill. It is the norm version that the
+# notes recommend when the direction should be kept, and the one most code
+# uses.
+#
+# ## Why clipping suits recurrent nets
+#
+# A recurrent net (RNN) applies the *same* weight matrix $W_h$ at every time
+# step, $h_t = \tanh(x_t W_x + h_{t-1}W_h + b)$. Backpropagation through time
+# sends the learning signal back through all steps:
+# $$\frac{\partial E}{\partial h_{t-1}} = \Big(\frac{\partial E}{\partial h_t}
+#   \circ (1 - h_t^2)\Big)\,W_h^\top ,$$
+# so over $T$ steps it is multiplied by $T$ factors that all contain the same
+# $W_h$ — a power of one matrix, not a product of different ones. Scale $W_h$
+# (its spectral radius) and the gradient reaching the first of 50 steps
+# changes by tens of orders of magnitude:
+
+# %%
+for scale in (0.5, 1.0, 2.0, 3.0):
+    g_t = rnn_gradient_through_time(50, recurrent_scale=scale)
+    print(f"W_h scale {scale}: ‖∂E/∂h_1‖ / ‖∂E/∂h_50‖ = {g_t[0] / g_t[-1]:.2g}")
+
+# %% [markdown]
+# Batch normalization, the other cure for explosion, is awkward in an RNN
+# (the statistics differ from one time step to the next), while clipping needs
+# nothing but the gradient. That is why the notes call clipping the standard
+# tool for RNNs. It only helps against *explosion*, though: a vanishing
+# gradient through time needs a different architecture, the gated LSTM of
+# lesson 10.
+#
+# ## Weight penalties: keep the weights small
+#
+# Add a penalty on the weight matrices (not the biases) to the error:
+# $$E_{L2} = E + \frac{\lambda}{2}\sum_h \|W^h\|^2, \qquad
+#   \frac{\partial E_{L2}}{\partial W^h} = \frac{\partial E}{\partial W^h} + \lambda W^h,$$
+# so every step becomes
+# $W^h \leftarrow (1 - \eta\lambda)\,W^h - \eta\,\partial E/\partial W^h$: the
+# weights *decay* by the factor $1-\eta\lambda$ before each update ("weight
+# decay"). With L1, $E_{L1} = E + \lambda\sum_h |W^h|$ and the extra gradient
+# is $\lambda\,\mathrm{sign}(W^h)$: every weight is pulled toward 0 by the same
+# amount $\eta\lambda$ per step, so weights the data does not need end up
+# hovering at zero.
+#
+# Why this helps against explosion: the learning signal goes back through
+# $\delta^{h} = \delta^{h+1}(W^{h+1})^\top \circ f'$, so with $|f'| \le 1$
+# (tanh) its size can grow by at most the product of the largest singular
+# values, $\|\delta^1\| \le \|\delta^L\|\prod_{h\ge 2}\|W^h\|_2$. Small
+# weights, small worst case.
+#
+# Below, a tanh net `[2, 16, 16, 16, 1]` trains on the moons for 300 steps
+# ($\eta = 0.3$). Move $\lambda$ and switch between L2 and L1: the left plot is
+# the total weight norm $\sqrt{\sum_h\|W^h\|^2}$, the right one the data loss
+# $E$ (without the penalty). Every $\lambda$ of the slider was trained once
+# when the panel was built, so the slider only looks results up.
+
+# %% tags=["nbval-ignore-output"]
+penalty_panel()
+
+# %% [markdown]
+# The same runs for L2 side by side, and their numbers:
+
+# %%
+l2_runs = {f"λ = {lam:g}": penalty_run(lam, "l2") for lam in LAMBDA_GRID}
+ll.plots.show_static(plot_weight_norms(l2_runs))
+for name, run in l2_runs.items():
+    print(f"{name:10s} weight norm {run.weight_norm[0]:.3g} → {run.weight_norm[-1]:.3g}, "
+          f"bound Π‖W‖₂ = {run.gain_bound:5.3g}, loss {run.loss[-1]:.3f}, "
+          f"accuracy {run.accuracy:.1%}")
+
+# %% [markdown]
+# Without a penalty the weight norm keeps growing for as long as we train: on
+# data it can separate, the cross-entropy keeps rewarding larger weights
+# (sharper outputs). With $\lambda = 0.01$ it levels off, the bound on the
+# signal's growth halves, and the net still classifies every training point.
+# With $\lambda \ge 0.03$ the penalty beats the data: small weights, but the
+# loss stalls (0.28 at $\lambda = 0.03$, 0.37 at $\lambda = 0.1$) and accuracy
+# drops below 90 % — under-fitting. So $\lambda$ is a trade-off, usually tuned
+# on validation data.
+#
+# L1 and L2 shape the weights differently. Count the weights within 0.01 of
+# zero after training, at the same $\lambda = 0.003$:
+
+# %%
+for name, run in [("no penalty", penalty_run(0.0)), ("L2, λ = 0.003", penalty_run(0.003, "l2")),
+                  ("L1, λ = 0.003", penalty_run(0.003, "l1"))]:
+    print(f"{name:14s} {np.mean(np.abs(run.weights) < 0.01):.0%} of {run.weights.size} "
+          f"weights are within 0.01 of zero; accuracy {run.accuracy:.0%}")
+
+# %% [markdown]
+# L2 shrinks every weight in proportion to its size, so few become tiny; L1
+# takes the same small amount off every weight, so about half of them end up
+# at zero while the net still fits the data — a *sparse* network.
+#
+# A penalty is no emergency brake: it shrinks the weights by $\eta\lambda$ per
+# step, far too slowly for the exploding net above. With `l2=1.0` in
+# `ll.training.train` it still overflows within 6 steps; only clipping acts on
+# the very step that explodes.
+#
+# ## Weight clipping in WGAN is something else
+#
+# The Wasserstein GAN (Arjovsky et al., 2017) also "clips", but **weights**,
+# not gradients: after every update each weight of the critic network is
+# clamped to $[-c, c]$ (with $c = 0.01$ in the paper). The goal is not to stop
+# an explosion but to keep the critic a Lipschitz function (its output cannot
+# change faster than a fixed multiple of its input), which the Wasserstein
+# distance the critic estimates requires. The notes point out exactly this: same
+# word, different purpose. (Later work replaced the clamp by a penalty on the
+# critic's gradient norm, WGAN-GP.)
+
+# %% [markdown]
+# ## Exercise: clip by norm
+#
+# Write `clip_by_norm(g, max_norm)`: if $\|g\| >$ `max_norm`, return
+# $g\cdot$ `max_norm` $/\|g\|$; otherwise return `g` unchanged. It must work for
+# arrays of any shape (the norm is over all entries) and must not divide by
+# zero for a zero gradient.
+
+# %%
+def clip_by_norm(g, max_norm):
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# %%
+ll.exercises.check_clip_by_norm(clip_by_norm)
+
+# %% hidden
+def clip_by_norm_solution(g, max_norm):
+    norm = np.linalg.norm(g)
+    return g * (max_norm / norm) if norm > max_norm else g
+
+
+ll.exercises.check_clip_by_norm(clip_by_norm_solution)
+
+# %% [markdown]
+# ## In a framework
+#
+# > **Keras** — clipping is an optimizer option:
+# > `keras.optimizers.SGD(learning_rate=0.1, clipvalue=1.0)` (by value),
+# > `SGD(clipnorm=1.0)` (by norm, *each weight tensor separately*) and
+# > `SGD(global_clipnorm=5.0)` (all together, like `clip_by_global_norm`).
+# > Penalties are per layer: `Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))`
+# > or `regularizers.l1(0.01)`; note that Keras' `l2(λ)` adds $\lambda\sum w^2$
+# > without the ½, so its gradient is $2\lambda w$.
+# >
+# > **PyTorch** — clip between `loss.backward()` and `optimizer.step()`:
+# > `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=5.0)` (global
+# > norm) or `torch.nn.utils.clip_grad_value_(model.parameters(), 1.0)`. L2 is
+# > `torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=0.01)`, which adds
+# > $\lambda w$ to every parameter's gradient (biases too, unless you use
+# > parameter groups). WGAN's weight clamp:
+# > `for p in critic.parameters(): p.data.clamp_(-0.01, 0.01)`.
+
+# %% [markdown]
+# ## Summary
+#
+# * Clipping by (global) norm shortens an exploding gradient without turning it (cos = 1); clipping by value caps each entry and turns it.
+# * Clipping rescued an exploding 8-layer net that overflowed after 5 steps, and it is the standard guard in recurrent nets.
+# * L1/L2 penalties keep weights, and so the backward gain, small — too large a λ under-fits; WGAN's weight clipping serves another purpose.
+#
+# **Next:** [10 · Residual, LSTM, pre-training](10_residual_lstm_pretraining.ipynb)

@@ -1,0 +1,180 @@
+# %% [markdown]
+# # 11 · Gradient-flow lab: every knob at once
+#
+# Lessons 01–10 each turned one knob: the activation, the initial weights,
+# BatchNorm, dropout, clipping, weight penalties, shortcuts. A real network has
+# all of them at once, and they interact. This lab puts every knob on one
+# panel and trains a deep network live on a small 2-D data set, so you can
+# watch the learning signal vanish, explode, or flow, layer by layer.
+
+# %%
+%matplotlib widget
+import numpy as np
+import lessons_lib as ll
+
+# %% [markdown]
+# ## The lab
+#
+# Press **Train**. The *network* knobs build a new model (step 0) when you
+# change them; η, clipping and L2 change the running model from its next step.
+# **Pause** keeps the model, **Reset** starts again from new weights.
+
+# %% tags=["nbval-ignore-output"]
+from lessons_lib.widgets.lab import gradient_flow_lab
+
+gradient_flow_lab()
+
+# %% [markdown]
+# **Reading the three panels**
+#
+# * *training loss*: the cross-entropy $E$ of every step, on a log scale.
+#   A flat line at $\ln 2 \approx 0.693$ means the network says 0.5 for every point.
+# * *P(class 1)*: the network's probability over the plane; the white band is
+#   the decision boundary, the markers are the 200 training points.
+# * *heat map*: one row per layer (input side at the bottom, output layer on
+#   top), one column per step, colour $\log_{10}\|\partial E/\partial W^l\|$.
+#   Even colours up the rows mean the signal flows; a dark bottom means it
+#   vanishes before it reaches the first layers (black: below $10^{-10}$);
+#   orange means it explodes (above $10^{2}$). A run whose numbers overflow
+#   stops and says so.
+
+# %% [markdown]
+# ## What one training step does
+#
+# The lab trains on all $N = 200$ points at once (full-batch gradient
+# descent). Layer $h$ computes $\mathrm{net}^h = Y^{h-1}W^h$ (plus a bias, or
+# BatchNorm instead), $Y^h = f(\mathrm{net}^h)$, and with a shortcut
+# $Y^h = Y^{h-1} + f(\mathrm{net}^h)$; dropout masks $Y^h$. The output is one
+# logit $z$ with prediction $y = \sigma(z)$ and error
+#
+# $$E = -\frac1N\sum_n \big[t_n\ln y_n + (1-t_n)\ln(1-y_n)\big]
+#       + \frac{\lambda}{2}\sum_h \|W^h\|^2 .$$
+#
+# With this error the output's learning signal is simply
+# $\delta = (y - t)/N$: the sigmoid's slope cancels. Backpropagation then
+# passes $\delta^h = \big(\delta^{h+1}(W^{h+1})^\top\big)\circ f'(\mathrm{net}^h)$
+# down the layers (a shortcut adds $\delta^{h+1}$ unchanged), and each weight
+# gradient is $\partial E/\partial W^h = (Y^{h-1})^\top\delta^h + \lambda W^h$;
+# the heat map shows the norm of the first term. All gradients together form
+# $g$; clipping by global norm rescales it, $g \leftarrow g\,\min(1, c/\|g\|)$,
+# and the update is $W \leftarrow W - \eta\,g$.
+
+# %% [markdown]
+# ## The lab in a few lines
+#
+# The panel is a `LabRun` (a model and its training history) drawn by a
+# `LabPlot`. Train the lab's default network, ten sigmoid layers with Glorot
+# weights, and the same network with tanh, for 300 steps each:
+
+# %%
+from lessons_lib.experiments.lab import LabRun
+
+sigmoid_run = LabRun(depth=10, activation="sigmoid")
+sigmoid_run.train(300)
+tanh_run = LabRun(depth=10, activation="tanh")
+tanh_run.train(300)
+
+for name, run in (("sigmoid", sigmoid_run), ("tanh", tanh_run)):
+    g = run.grad_norms[0]              # step 1: one norm per layer, input side first
+    print(f"{name:8s} loss after 300 steps {run.losses[-1]:.3f}, "
+          f"step 1: ‖∂E/∂W¹‖ / ‖∂E/∂W¹¹‖ = {g[0] / g[-1]:.1g}")
+print(f"ln 2 = {np.log(2):.3f};  tanh training accuracy {tanh_run.accuracy():.0%}")
+
+# %% [markdown]
+# The sigmoid network's first layer gets about $10^{-5}$ of the gradient the
+# output layer gets (each sigmoid layer can pass back at most a quarter of the
+# signal, lesson 05), and its loss never leaves $\ln 2$. The upper layers
+# soon learn the only thing they can without the input's information, to
+# answer 0.5, and then their gradients sink too: after 300 steps every layer's
+# is below $10^{-5}$, and the whole heat map is dark. With tanh, whose slope
+# reaches 1, the gradient arrives nearly whole and the network fits every
+# training point. Here are both runs as the lab draws them:
+
+# %%
+from lessons_lib.plots.lab import LabPlot
+
+for run in (sigmoid_run, tanh_run):
+    plot = LabPlot(run.X, run.y, run.n_layers, label=f"10 {run.settings.activation} layers")
+    plot.update(run.frame(plot.grid_points))
+    ll.plots.show_static(plot.fig)
+
+# %% [markdown]
+# ## Recipes
+#
+# Three experiments to try in the lab, with what you should see (each number
+# is checked by the test suite).
+#
+# 1. **Watch it vanish.** Keep the defaults (moons, depth 10, sigmoid, Glorot,
+#    η = 0.3) and train 500 steps: the loss stays at 0.693 and the bottom
+#    rows of the heat map stay dark. Switch the activation to *tanh*: 100 %
+#    training accuracy within 300 steps.
+# 2. **Make it explode.** Depth 50, *relu*, init *N(0, 1): too large*. At the
+#    first step every layer's gradient is above $10^{20}$ (an orange column) and
+#    the run diverges at step 2. Setting clipping to 1 prevents the overflow but
+#    cannot repair the weights: the accuracy stays at 50 %. Init *He normal*
+#    is the real fix: every layer's first gradient lies between $10^{-2}$ and 1.
+# 3. **Tame a step that is too large.** Depth 20, *relu*, *He normal*, η = 1:
+#    the run diverges within ten steps. Clip ‖g‖ to 1 and the same η reaches
+#    100 % training accuracy within 150 steps.
+
+# %% [markdown]
+# ## Exercise: rescue a 30-layer sigmoid net
+#
+# In the lab, choose the *circles* data set, depth 30 and *sigmoid*, and press
+# Train: nothing happens, the accuracy stays at 50 %. At the first step the
+# first layer's gradient is below $10^{-19}$ times the last layer's.
+#
+# Find knob values that make this network learn, and return them from
+# `lab_setting` as a dict, e.g. `{"init": "he_normal", "lr": 1.0}` (knobs you
+# leave out keep the lab's defaults; depth, activation and data set are fixed).
+# The check trains the network for 100 steps and passes at 90 % training
+# accuracy or more.
+
+# %%
+def lab_setting():
+    """Knob values that let a 30-layer sigmoid network learn the circles."""
+    # YOUR CODE HERE: return a dict of knob values
+    raise NotImplementedError
+
+
+# %%
+from lessons_lib.exercises.lab import check_lab_setting
+
+check_lab_setting(lab_setting)
+
+# %% hidden
+def lab_setting_solution():
+    """BatchNorm re-centres every layer's input where the sigmoid is steep;
+    the shortcuts hand the learning signal past each layer unchanged."""
+    return {"batchnorm": True, "residual": True, "lr": 0.3}
+
+
+check_lab_setting(lab_setting_solution)
+
+# %% [markdown]
+# > **In a framework**
+# >
+# > **Keras**: `keras.layers.Dense(16, kernel_initializer="he_normal",
+# > kernel_regularizer=keras.regularizers.L2(lam / 2))`, then
+# > `keras.layers.BatchNormalization()`, `keras.layers.Activation("relu")`,
+# > `keras.layers.Dropout(0.1)` and a shortcut `keras.layers.Add()([x, h])`;
+# > train with `keras.optimizers.SGD(learning_rate=0.3, global_clipnorm=1.0)`
+# > (Keras's `L2(l)` adds $l\|W\|^2$, hence half of our $\lambda$ = `lam`).
+# >
+# > **PyTorch**: `nn.Linear(16, 16)` with `nn.init.kaiming_normal_(layer.weight)`,
+# > `nn.BatchNorm1d(16)`, `nn.ReLU()`, `nn.Dropout(0.1)`, and `x + block(x)`
+# > for a shortcut; each step calls
+# > `torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)` before
+# > `torch.optim.SGD(model.parameters(), lr=0.3, weight_decay=lam).step()`
+# > (`weight_decay` also shrinks the biases unless you pass parameter groups).
+# > The heat map's numbers are `p.grad.norm()` of each weight after
+# > `loss.backward()`.
+
+# %% [markdown]
+# ## Summary
+#
+# * Whether a deep network learns depends on the learning signal reaching its first layers.
+# * Activation, init, BatchNorm and shortcuts keep that signal's size; clipping and L2 only bound it.
+# * The heat map shows it directly: even colours up the layers, or a dark floor and an orange ceiling.
+#
+# That is the whole series: back to [00 · Start here](00_start_here.ipynb) for the map.
