@@ -125,8 +125,27 @@ class Panel:
         """Current value of every control, by keyword name."""
         return {name: c.value for name, c in self.controls.items()}
 
-    def _on_change(self, change: Mapping[str, Any]) -> None:
+    def set(self, **values: Any) -> None:
+        """Change several controls at once, then compute and redraw once.
+
+        ``panel.set(depth=30, activation="relu")`` is what moving those
+        controls by hand does, without the intermediate redraws.
+        """
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise ValueError(f"values must name controls of this panel {list(self.controls)}, "
+                             f"got {unknown}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
         self.update()
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        if not getattr(self, "_holding", False):
+            self.update()
 
     def update(self) -> None:
         """Compute with the current control values and redraw in place.
