@@ -286,8 +286,9 @@ class LinePlot:
         v = np.concatenate(values)
         lo, hi = float(np.min(v)), float(np.max(v))
         if self.logy:
-            lo, hi = max(lo, _LOG_MIN), min(hi, _LOG_MAX)
-            self.ax.set_ylim(lo / 3.0, hi * 3.0)
+            lo, hi = np.log10(max(lo, _LOG_MIN)), np.log10(min(hi, _LOG_MAX))
+            pad = max(0.05 * (hi - lo), np.log10(3.0))   # 5 % of the decades shown, >= x3
+            self.ax.set_ylim(10.0 ** max(lo - pad, -307.0), 10.0 ** min(hi + pad, 307.0))
         else:
             pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
             self.ax.set_ylim(lo - pad, hi + pad)

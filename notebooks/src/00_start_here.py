@@ -55,9 +55,10 @@
 #
 # The first code cell of every lesson switches matplotlib to its live backend
 # (`%matplotlib widget`, provided by the `ipympl` package). A panel then
-# redraws *in place* when you move a control: drag a slider, or click it and
-# use the arrow keys for single steps. The line under the plot repeats the key
-# numbers in text.
+# redraws *in place* when you move a control: drag a slider, or (in JupyterLab)
+# click its handle and use the arrow keys for single steps — Jupyter Notebook 7
+# does not pass arrow keys to sliders, so drag there. The line under the plot
+# repeats the key numbers in text.
 #
 # Check that it works on your setup: move the slider **k** below. The curve
 # should change to $k$ full waves at once, and the text under it should follow.
