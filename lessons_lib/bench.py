@@ -103,8 +103,10 @@ def bench_explorer(*, depth: int = 50, width: int = 64, batch: int = 256, change
     ``in_place``: set a control to a value not seen before (so nothing is
     cached), which recomputes and moves the artists, then render with Agg
     (what the live backend does per step, before sending pixels).
-    ``recreate``: the same computation, drawn by building a new figure and
-    saving it as a PNG, as ``interact`` with the inline backend does.
+    ``recreate``: the same computation, drawn by building the same lean
+    figure anew and saving it as a PNG. ``typical``: the same computation
+    drawn the way ``interact`` code usually is (a default ``plt.subplots()``
+    figure, ``semilogy``, a legend, saved as a PNG).
     """
     import io
 
@@ -151,7 +153,27 @@ def bench_explorer(*, depth: int = 50, width: int = 64, batch: int = 256, change
         plot.fig.savefig(io.BytesIO(), format="png")
         plt.close(plot.fig)
         recreate.append(time.perf_counter() - t0)
-    return {"in_place": in_place, "recreate": recreate}
+
+    # what typical `interact` code does: default figure, mathtext log ticks, legend
+    typical = []
+    layer = np.arange(1, depth + 1)
+    for i in range(changes):
+        t0 = time.perf_counter()
+        act = acts[(i // 10) % 3]
+        kw = dict(width=width, batch=batch, activation=act,
+                  weight_scale=float(scales[changes + i]) * 1.0001, seed=seed)
+        delta = experiments.gradient_profile(depth, quantity="delta", **kw)
+        weight = experiments.gradient_profile(depth, quantity="weight", **kw)
+        fig, ax = plt.subplots()
+        ax.semilogy(layer, delta, label="‖δ‖")
+        ax.semilogy(layer, weight, label="‖∂E/∂W‖")
+        ax.set_xlabel("layer")
+        ax.set_ylabel("norm")
+        ax.legend()
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+        typical.append(time.perf_counter() - t0)
+    return {"in_place": in_place, "recreate": recreate, "typical": typical}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -166,10 +188,14 @@ def _print_explorer(res: dict[str, list[float]]) -> None:
     print("|---|---:|---:|")
     print(f"| compute + update artists in place + Agg render | {_pct(res['in_place'], 50):.1f} | "
           f"{_pct(res['in_place'], 95):.1f} |")
-    print(f"| compute + re-create figure + PNG | {_pct(res['recreate'], 50):.1f} | "
-          f"{_pct(res['recreate'], 95):.1f} |")
-    speedup = _pct(res["recreate"], 50) / _pct(res["in_place"], 50)
-    print(f"\nin place is {speedup:.1f}× faster (targets: median ≤ 50 ms, p95 ≤ 100 ms, ≥ 3×)")
+    print(f"| compute + re-create the same (lean) figure + PNG | "
+          f"{_pct(res['recreate'], 50):.1f} | {_pct(res['recreate'], 95):.1f} |")
+    print(f"| compute + re-create a default matplotlib figure + PNG (typical `interact` code) | "
+          f"{_pct(res['typical'], 50):.1f} | {_pct(res['typical'], 95):.1f} |")
+    lean = _pct(res["recreate"], 50) / _pct(res["in_place"], 50)
+    typical = _pct(res["typical"], 50) / _pct(res["in_place"], 50)
+    print(f"\nin place is {lean:.1f}× faster than re-creating the lean figure and {typical:.1f}× "
+          "faster than typical re-create code (targets: median ≤ 50 ms, p95 ≤ 100 ms, ≥ 3×)")
 
 
 def _print_mlp(rows: list[dict[str, float]]) -> None:

@@ -109,8 +109,12 @@ class _Chain(Layer):
 @functools.lru_cache(maxsize=256)
 def _run(depth: int, width: int, activation: str, alpha: float | None, init: str,
          weight_scale: float, batchnorm: bool, residual: bool, batch: int, seed: int,
-         input_mean: float, input_std: float) -> dict[str, np.ndarray]:
-    """One forward and backward pass; per-layer statistics, memoised."""
+         input_mean: float, input_std: float, stats: bool) -> dict[str, np.ndarray]:
+    """One forward and backward pass; per-layer norms (and forward statistics), memoised.
+
+    The forward mean and std cost as much as a third of the pass, so they are
+    computed only when ``stats`` (for :func:`activation_profile`).
+    """
     blocks, dense = _network(depth, width, activation, alpha, batchnorm, residual)
     initializer = _init.get(init)
     factor = initializer.factor(width, width) * weight_scale
@@ -118,20 +122,21 @@ def _run(depth: int, width: int, activation: str, alpha: float | None, init: str
         np.multiply(_base_weights(seed, i, width, initializer.distribution), factor,
                     out=layer.params["W"])
     X, T = _batch(seed, batch, width, input_mean, input_std)
-    mean = np.empty(depth)
-    std = np.empty(depth)
+    mean = np.empty(depth) if stats else None
+    std = np.empty(depth) if stats else None
     with np.errstate(all="ignore"):
         h = X
         for i, block in enumerate(blocks):
             h = block._forward(h, True)
-            mean[i] = h.mean()
-            std[i] = h.std()
+            if stats:
+                mean[i] = h.mean()
+                std[i] = h.std()
         d = (h - T) / batch
         for block in reversed(blocks):
             d = block._backward(d)
         out = {"delta": np.array([np.linalg.norm(la.delta) for la in dense]),
                "weight": np.array([np.linalg.norm(la.grads["W"]) for la in dense]),
-               "mean": mean, "std": std}
+               **({"mean": mean, "std": std} if stats else {})}
     for arr in out.values():
         # overflow shows up as inf, or as NaN from inf - inf: report it as inf, never NaN
         arr[~np.isfinite(arr)] = np.inf
@@ -200,7 +205,7 @@ def gradient_profile(depth: int, *, width: int = 64, activation: str = "sigmoid"
     args = _validate(depth, width, activation, alpha, init, weight_scale, batchnorm, residual,
                      batch, seed)
     check_choice("quantity", quantity, QUANTITIES)
-    return _run(*args, 0.0, 1.0)[quantity]
+    return _run(*args, 0.0, 1.0, False)[quantity]
 
 
 def activation_profile(depth: int, *, width: int = 64, activation: str = "sigmoid",
@@ -224,7 +229,7 @@ def activation_profile(depth: int, *, width: int = 64, activation: str = "sigmoi
                      batch, seed)
     input_mean = check_float("input_mean", input_mean)
     input_std = check_float("input_std", input_std, min_value=0.0, min_inclusive=False)
-    run = _run(*args, input_mean, input_std)
+    run = _run(*args, input_mean, input_std, True)
     return {"mean": run["mean"], "std": run["std"]}
 
 

@@ -191,10 +191,10 @@ class LinePlot:
             (self.lines[label],) = ax.plot([], [], **kw)
         if self.logy:
             ax.set_yscale("log")
-            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
             ax.yaxis.set_minor_locator(NullLocator())   # minor log ticks cost render time
             ax.yaxis.set_major_formatter(FuncFormatter(_log_label))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if title:
