@@ -227,3 +227,22 @@ def test_clip_by_norm_keeps_direction_clip_by_value_does_not():
     assert cos(by_norm, g) == pytest.approx(1.0, abs=1e-15)
     assert np.linalg.norm(by_norm) == pytest.approx(1.0)
     assert cos(by_value, g) < 0.8
+
+
+def test_batchnorm_on_a_constant_feature_is_defined_not_nan():
+    """Variance 0: eps keeps x̂ = 0 (output = β), and the backward pass stays finite."""
+    X = np.c_[np.full(8, 3.0), np.arange(8.0)]
+    bn = layers.BatchNorm(2)
+    bn.params["beta"][:] = [0.5, 0.0]
+    Y = bn.forward(X, training=True)
+    assert np.all(np.isfinite(Y))
+    np.testing.assert_allclose(Y[:, 0], 0.5)
+    dX = bn.backward(np.ones_like(Y))
+    assert np.all(np.isfinite(dX))
+
+
+def test_batchnorm_refuses_a_batch_of_one_in_training_with_a_clear_message():
+    bn = layers.BatchNorm(3)
+    with pytest.raises(ValueError, match="at least 2 values per feature"):
+        bn.forward(np.ones((1, 3)), training=True)
+    assert np.all(np.isfinite(bn.forward(np.ones((1, 3)), training=False)))

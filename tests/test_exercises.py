@@ -144,6 +144,14 @@ def rnn_step_backward_no_tanh_slope(dh, x, h_prev, h, W_x, W_h):
     return dh @ W_h.T, x.T @ dh, h_prev.T @ dh, dh.sum(axis=0)
 
 
+def repeated_factor_ok(factor, layers):
+    return factor ** layers
+
+
+def repeated_factor_one_short(factor, layers):
+    return factor ** max(layers - 1, 0)
+
+
 CHECKS = {
     "check_perceptron_update": (perceptron_ok, perceptron_wrong_sign),
     "check_delta_rule_update": (delta_rule_ok, delta_rule_no_derivative),
@@ -155,6 +163,7 @@ CHECKS = {
     "check_dropout_forward": (dropout_forward_ok, dropout_forward_no_rescale),
     "check_clip_by_norm": (clip_by_norm_ok, clip_by_norm_always),
     "check_gradient_ratio": (gradient_ratio_ok, gradient_ratio_one_layer_too_many),
+    "check_repeated_factor": (repeated_factor_ok, repeated_factor_one_short),
     "check_rnn_step_backward": (rnn_step_backward_ok, rnn_step_backward_no_tanh_slope),
 }
 # Checks that take a value rather than a function are tested with their lesson.

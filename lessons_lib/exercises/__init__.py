@@ -8,7 +8,7 @@ returns NaN, or runs longer than ``timeout`` seconds gets a friendly verdict.
 The untouched stub (``raise NotImplementedError`` or a bare ``...``) gets
 "not implemented yet".
 
-Used in notebooks 01 (perceptron), 02 (delta rule), 03 (backward),
+Used in notebooks 00 (a repeated factor), 01 (perceptron), 02 (delta rule), 03 (backward),
 04 (derivatives), 05 (gradient ratio), 06 (VarianceScaling std),
 07 (BatchNorm forward), 08 (dropout forward), 09 (clip by norm),
 10 (RNN step backward) and 11 (a lab setting that trains).
@@ -28,6 +28,7 @@ from .lessons import (
     check_variance_scaling_std,
 )
 from .recurrent import check_rnn_step_backward
+from .start import check_repeated_factor
 from .vanishing import check_gradient_ratio
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "check_lab_setting",
     "check_leaky_relu_grad",
     "check_perceptron_update",
+    "check_repeated_factor",
     "check_rnn_step_backward",
     "check_sigmoid_grad",
     "check_variance_scaling_std",

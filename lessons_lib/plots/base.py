@@ -178,7 +178,8 @@ class LinePlot:
         if isinstance(labels, str) or not labels or not all(isinstance(s, str) for s in labels):
             raise TypeError(f"labels must be a non-empty list of str, got {labels!r}")
         self.logy = check_bool("logy", logy)
-        if ax is None:
+        own_figure = ax is None
+        if own_figure:
             fig = new_figure()
             ax = fig.axes[0]
         self.ax = ax
@@ -199,6 +200,8 @@ class LinePlot:
         ax.set_ylabel(ylabel)
         if title:
             ax.set_title(title)
+            if own_figure:
+                self.fig.subplots_adjust(top=0.88)     # room for the title
         ax.grid(True, which="major", alpha=0.3)
         if legend:
             ax.legend(loc="best", fontsize="small", frameon=False)

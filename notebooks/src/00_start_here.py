@@ -84,6 +84,57 @@ ll.widgets.widget_check()
 #   itself, so nothing fails silently.
 
 # %% [markdown]
+# ## A preview: one product decides everything
+#
+# On its way back through a deep network, the learning signal is multiplied
+# by one factor per layer. Factors a little below 1 and a little above 1 look
+# harmless — until there are a hundred of them:
+
+# %%
+for factor in (0.9, 1.0, 1.1):
+    print(f"{factor} multiplied 100 times: {factor ** 100:.3g}")
+
+# %% [markdown]
+# This is the picture you will be able to explain by lesson 05: the size of
+# the learning signal in each layer of a 30-layer network, relative to the
+# last layer. With sigmoid units it fades layer after layer towards the input;
+# with ReLU units and He-scaled weights it stays about the same size.
+
+# %%
+profiles = {
+    "sigmoid, Glorot weights": ll.experiments.gradient_profile(30, activation="sigmoid"),
+    "ReLU, He weights": ll.experiments.gradient_profile(30, activation="relu", init="he_normal"),
+}
+preview = ll.plots.plot_gradient_profile({k: v / v[-1] for k, v in profiles.items()},
+                                         title="learning signal per layer, 30 layers")
+preview.ax.set_ylabel("‖δˡ‖ ÷ ‖δ³⁰‖ (log scale)")
+ll.plots.show_static(preview.fig)
+
+# %% [markdown]
+# ## Warm-up exercise: a repeated factor
+#
+# Every exercise in the series works the same way: fill in the function,
+# then run the check below it, which tells you whether it is right (or what
+# is wrong, with a hint). Write `repeated_factor(factor, layers)`: the size of
+# a signal of size 1 after it has been multiplied by `factor` once per layer.
+
+# %%
+def repeated_factor(factor, layers):
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# %%
+ll.exercises.check_repeated_factor(repeated_factor)
+
+# %% hidden
+def repeated_factor_solution(factor, layers):
+    return factor ** layers
+
+
+ll.exercises.check_repeated_factor(repeated_factor_solution)
+
+# %% [markdown]
 # ## Glossary · 术语表
 #
 # The source notes of this series are Chinese study articles; here are the
