@@ -63,6 +63,30 @@ def _apply(panel, values: dict) -> None:
     assert not leaked, f"{values}: warning leaked: {leaked[0].message}"
     assert panel.last_error is None, f"{values}:\n{panel.last_error}"
     assert panel.n_updates == before + 1, f"{values}: the panel did not redraw"
+    _undrawable_values_are_explained(panel, values)
+
+
+_NOTE_WORDS = ("overflow", "underflow", "undefined", "diverged", "not drawn", "exactly 0")
+
+
+def _undrawable_values_are_explained(panel, values: dict) -> None:
+    """A line with values it cannot draw (inf, NaN, or 0 on a log axis) needs a visible note."""
+    for ax in panel.figure.axes:
+        log = ax.get_yscale() == "log"
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata(), dtype=float)
+            if not line.get_visible() or y.size == 0:
+                continue
+            bad = ~np.isfinite(y) | (log & (y == 0))   # LinePlot hides bad points as NaN
+            if not bad.any():
+                continue
+            texts = [t.get_text().lower() for a in panel.figure.axes for t in a.texts
+                     if t.get_visible()] + [t.get_text().lower() for t in panel.figure.texts
+                                            if t.get_visible()]
+            readout = panel.readout.value.lower()
+            assert any(w in t for t in [*texts, readout] for w in _NOTE_WORDS), (
+                f"{values}: line {line.get_label()!r} has {int(bad.sum())} undrawable values "
+                "and no note says so")
 
 
 @pytest.mark.parametrize("factory", FACTORIES)
@@ -99,3 +123,14 @@ def test_every_panel_factory_is_covered():
     assert len(FACTORIES) >= 16
     for name in FACTORIES:
         assert callable(getattr(ll.widgets, name))
+
+
+def test_the_note_check_can_fail(agg):
+    panel = ll.widgets.gradient_explorer(depth=100, activation="relu", init="he_normal",
+                                         weight_scale=10.0)
+    _undrawable_values_are_explained(panel, {})          # overflow, and the note says so
+    panel.plot.note.set_visible(False)
+    panel.readout.value = ""
+    with pytest.raises(AssertionError, match="no note says so"):
+        _undrawable_values_are_explained(panel, {})
+    panel.close()
