@@ -8,6 +8,8 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from panel_checks import changed as _changed
+from panel_checks import ydata as _ydata
 
 import lessons_lib as ll
 from lessons_lib import gradcheck
@@ -300,16 +302,6 @@ def test_claim_wider_nets_succeed_at_smaller_lr():
 
 
 # -- the live panel --------------------------------------------------------------------------------
-def _ydata(panel):
-    return {label: np.asarray(line.get_ydata(), dtype=float).copy()
-            for label, line in panel.plot.lines.items()}
-
-
-def _changed(before, after):
-    return any(before[k].shape != after[k].shape
-               or not np.array_equal(before[k], after[k], equal_nan=True) for k in before)
-
-
 def test_panel_has_the_promised_controls(backend):
     panel = backprop_panel()
     assert [c.description for c in panel.controls.values()] == ["hidden width",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from panel_checks import move as _move
 
 import lessons_lib as ll
 from lessons_lib import activations, gradcheck
@@ -405,31 +405,6 @@ def test_exercise_checks_accept_the_package_derivatives_and_reject_wrong_ones():
 
 
 # -- panels ----------------------------------------------------------------------------------------
-def _ydata(panel):
-    return {label: np.asarray(line.get_ydata(), dtype=float).copy()
-            for label, line in panel.plot.lines.items()}
-
-
-def _changed(before, after):
-    return any(before[k].shape != after[k].shape
-               or not np.array_equal(before[k], after[k], equal_nan=True) for k in before)
-
-
-def _move(panel, name, value):
-    before = _ydata(panel)
-    figures = plt.get_fignums()
-    lines = dict(panel.plot.lines)
-    updates = panel.n_updates
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        panel.controls[name].value = value
-    assert panel.last_error is None, panel.last_error
-    assert panel.n_updates == updates + 1
-    assert plt.get_fignums() == figures, "a control change created a figure"
-    assert panel.plot.lines == lines, "artists were replaced instead of updated"
-    return _changed(before, _ydata(panel))
-
-
 def test_activation_panel_controls(backend):
     panel = activation_panel()
     assert [c.description for c in panel.controls.values()] == ["activation", "α"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import warnings
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from panel_checks import move as _move
 
 from lessons_lib import activations, data, exercises, gradcheck, layers, training
 from lessons_lib.experiments import batchnorm as E
@@ -437,31 +437,6 @@ def test_static_figures(backend, moons_runs):
 
 
 # -- panels ---------------------------------------------------------------------------------------
-
-def _ydata(panel):
-    return {label: np.asarray(line.get_ydata(), dtype=float).copy()
-            for label, line in panel.plot.lines.items()}
-
-
-def _changed(before, after):
-    return any(before[k].shape != after[k].shape
-               or not np.array_equal(before[k], after[k], equal_nan=True) for k in before)
-
-
-def _move(panel, name, value):
-    before = _ydata(panel)
-    figures = plt.get_fignums()
-    lines = dict(panel.plot.lines)
-    updates = panel.n_updates
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        panel.controls[name].value = value
-    assert panel.last_error is None, panel.last_error
-    assert panel.n_updates == updates + 1, name
-    assert plt.get_fignums() == figures, "a control change created a figure"
-    assert panel.plot.lines == lines, "artists were replaced instead of updated"
-    return _changed(before, _ydata(panel))
-
 
 def test_bn_gradient_panel_moves_every_control_in_place(backend):
     panel = Wb.bn_gradient_panel(depth=20)

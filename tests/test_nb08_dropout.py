@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from panel_checks import ydata as _ydata
 
 from lessons_lib import data, exercises, gradcheck, layers, losses, training
 from lessons_lib.experiments import dropout as E
@@ -264,11 +265,6 @@ def test_static_figures(backend, runs):
 
 
 # -- panel ----------------------------------------------------------------------------------------
-
-def _ydata(panel):
-    return {label: np.asarray(line.get_ydata(), dtype=float).copy()
-            for label, line in panel.plot.lines.items()}
-
 
 def test_dropout_panel_moves_through_every_rate_in_place(backend, runs):
     panel = Wd.dropout_panel(p=0.3)

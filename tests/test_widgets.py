@@ -13,19 +13,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from panel_checks import changed as _changed
+from panel_checks import ydata as _ydata
 
 from lessons_lib import experiments, plots, widgets
-
-
-def _ydata(panel):
-    return {label: np.asarray(line.get_ydata(), dtype=float).copy()
-            for label, line in panel.plot.lines.items()}
-
-
-def _changed(before, after):
-    return any(before[k].shape != after[k].shape
-               or not np.array_equal(before[k], after[k], equal_nan=True) for k in before)
-
 
 # new value for every control of the explorer, chosen so the plot must change
 EXPLORER_MOVES = [
