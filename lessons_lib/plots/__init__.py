@@ -4,7 +4,7 @@ Nothing here computes an experiment and nothing touches widgets. Every
 helper takes ``ax=None`` (or makes its own small figure) and returns what it
 drew; no global matplotlib state is changed. One module per kind of figure:
 
-* :mod:`.base` — :class:`LinePlot`, :func:`new_figure`, :func:`show_static`,
+* :mod:`.base` — :class:`LinePlot`, :class:`LiveFigure`, :func:`new_figure`, :func:`show_static`,
   :func:`plot_gradient_profile`, the colour palette;
 * :mod:`.decision` — :class:`DecisionPlot`, decision regions of 2-D classifiers;
 * :mod:`.surface` (02), :mod:`.activation` (03, 04), :mod:`.init` (06),
@@ -14,7 +14,7 @@ drew; no global matplotlib state is changed. One module per kind of figure:
 
 from . import activation, batchnorm, clipping, dropout, init, lab, surface
 from .activation import DualLinePlot, plot_activation_gallery
-from .base import COLORS, LinePlot, new_figure, plot_gradient_profile, show_static
+from .base import COLORS, LinePlot, LiveFigure, new_figure, plot_gradient_profile, show_static
 from .batchnorm import plot_bn_profiles, plot_bn_training, plot_running_means
 from .clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from .decision import DecisionPlot, grid
@@ -31,6 +31,7 @@ __all__ = [
     "InitPlot",
     "LabPlot",
     "LinePlot",
+    "LiveFigure",
     "SurfacePlot",
     "activation",
     "batchnorm",

@@ -17,11 +17,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 
 from ..validation import check_array, check_bool, check_float, check_int
 
-__all__ = ["COLORS", "LinePlot", "new_figure", "plot_gradient_profile", "show_static"]
+__all__ = ["COLORS", "LinePlot", "LiveFigure", "new_figure", "plot_gradient_profile",
+           "show_static"]
 
 #: Okabe–Ito colour-blind-safe palette.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -39,6 +40,60 @@ _PROBLEM_TITLES = {
 
 
 _MARGINS = ("left", "right", "bottom", "top", "wspace")
+
+
+class LiveFigure(Figure):
+    """A figure that renders its static part once and then only what moves.
+
+    Artists flagged ``animated`` (the lines of a :class:`LinePlot`) are left
+    out of the ordinary draw, as in matplotlib's blitting. After a full draw
+    the pixels of everything else (axes, ticks, labels: the expensive text)
+    are kept. On the next draw, if nothing static changed since (matplotlib
+    marks the figure ``stale`` when a limit, a label or any non-animated
+    artist changes), those pixels are restored and only the animated artists
+    are drawn on top. The canvas still holds the complete image, so this
+    works with any Agg-based canvas (ipympl's included) without blitting
+    support. Saving (``savefig``, the inline backend) draws everything the
+    ordinary way.
+
+    Attributes
+    ----------
+    n_full_draws, n_fast_draws : int
+        How many draws rendered everything / restored the static part.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._background: tuple[Any, tuple[float, float], Any] | None = None
+        self.n_full_draws = 0
+        self.n_fast_draws = 0
+
+    def _animated_artists(self) -> list[Any]:
+        found = []
+        for ax in self.axes:
+            found += sorted((a for a in ax.get_children()
+                             if a.get_animated() and a.get_visible()),
+                            key=lambda a: a.get_zorder())
+        return found
+
+    def draw(self, renderer: Any) -> None:
+        """Draw the figure; restore the static part instead when it is unchanged."""
+        if self.canvas.is_saving() or not hasattr(renderer, "copy_from_bbox"):
+            self._background = None          # a draw we cannot keep: start afresh next time
+            super().draw(renderer)
+            return
+        size = (renderer.width, renderer.height)
+        cached = self._background
+        if (cached is not None and not self.stale and cached[0] is renderer
+                and cached[1] == size):
+            renderer.restore_region(cached[2])
+            self.n_fast_draws += 1
+        else:
+            super().draw(renderer)           # skips the animated artists
+            self._background = (renderer, size, renderer.copy_from_bbox(self.bbox))
+            self.n_full_draws += 1
+        for artist in self._animated_artists():
+            artist.draw(renderer)
 
 
 def new_figure(figsize: tuple[float, float] | None = None, dpi: int = 90, *, ncols: int = 1,
@@ -66,7 +121,8 @@ def new_figure(figsize: tuple[float, float] | None = None, dpi: int = 90, *, nco
 
     Returns
     -------
-    Figure
+    LiveFigure
+        Lines flagged ``animated`` are redrawn alone when nothing else changed.
     """
     ncols = check_int("ncols", ncols, min_value=1, max_value=6)
     dpi = check_int("dpi", dpi, min_value=10, max_value=600)
@@ -91,7 +147,7 @@ def new_figure(figsize: tuple[float, float] | None = None, dpi: int = 90, *, nco
     for key, value in margins.items():
         adjust[key] = check_float(key, value, min_value=0.0, max_value=1.0)
     with plt.ioff():
-        fig = plt.figure(figsize=tuple(figsize), dpi=dpi)
+        fig = plt.figure(figsize=tuple(figsize), dpi=dpi, FigureClass=LiveFigure)
     fig.subplots_adjust(**adjust)
     grid = fig.add_gridspec(1, ncols, width_ratios=None if width_ratios is None
                             else list(width_ratios))
@@ -162,6 +218,9 @@ class LinePlot:
         Draw a legend on the axes. Live panels pass ``False`` and show
         :meth:`legend_html` beside the plot instead: text is the most
         expensive thing to render on every step.
+    round_x : bool
+        Put the x limits on round numbers too (as the y limits always are), so
+        a slider that lengthens the lines (depth) seldom changes the axes.
 
     Attributes
     ----------
@@ -174,10 +233,12 @@ class LinePlot:
     def __init__(self, labels: Sequence[str], *, ax: Axes | None = None, xlabel: str = "",
                  ylabel: str = "", title: str = "", logy: bool = False,
                  styles: Mapping[str, Mapping[str, Any]] | None = None,
-                 legend: bool = True) -> None:
+                 legend: bool = True, round_x: bool = False) -> None:
         if isinstance(labels, str) or not labels or not all(isinstance(s, str) for s in labels):
             raise TypeError(f"labels must be a non-empty list of str, got {labels!r}")
         self.logy = check_bool("logy", logy)
+        self.round_x = check_bool("round_x", round_x)
+        self._ylim: tuple[float, float] | None = None   # as set by _rescale (decades if logy)
         own_figure = ax is None
         if own_figure:
             fig = new_figure()
@@ -192,7 +253,7 @@ class LinePlot:
             (self.lines[label],) = ax.plot([], [], **kw)
         if self.logy:
             ax.set_yscale("log")
-            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
+            ax.yaxis.set_major_locator(_DecadeLocator())
             ax.yaxis.set_minor_locator(NullLocator())   # minor log ticks cost render time
             ax.yaxis.set_major_formatter(FuncFormatter(_log_label))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
@@ -209,6 +270,10 @@ class LinePlot:
                             fontsize="small", color="#B00020", linespacing=1.3,
                             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#B00020"})
         self.note.set_visible(False)
+        if isinstance(self.fig, LiveFigure):
+            # redrawn on every step over the kept pixels of the axes (see LiveFigure)
+            for artist in (*self.lines.values(), self.note):
+                artist.set_animated(True)
 
     def legend_html(self) -> str:
         """The legend as a line of HTML (colour swatch and label per visible line)."""
@@ -280,21 +345,110 @@ class LinePlot:
         return text
 
     def _rescale(self, x: np.ndarray, values: list[np.ndarray]) -> None:
+        """Fit the axes to the data; the y limits are round and sticky.
+
+        The y limits stay put while the data fit inside them and fill at
+        least :data:`_MIN_FILL` of their range; otherwise they are set afresh,
+        with some headroom, on round numbers (whole decades on a log axis).
+        A line moving against a fixed scale is easier to read than an axis
+        that rescales under it, and while the limits hold a live figure
+        redraws only its lines (see :class:`LiveFigure`). A limit that did
+        not change is not set again: setting it marks the axes stale.
+        """
         if x.size:
             lo, hi = float(np.min(x)), float(np.max(x))
             pad = 0.5 if lo == hi else 0.02 * (hi - lo)
-            self.ax.set_xlim(lo - pad, hi + pad)
+            limits = (lo - pad, hi + pad)
+            if self.round_x:                # round ends, then the same small margin
+                nice = _nice_limits(lo, hi) if hi > lo else (lo - 1.0, hi + 1.0)
+                pad = 0.02 * (nice[1] - nice[0])
+                limits = (nice[0] - pad, nice[1] + pad)
+            _set_limits(self.ax.set_xlim, self.ax.get_xlim(), limits)
         if not values:
             return
         v = np.concatenate(values)
         lo, hi = float(np.min(v)), float(np.max(v))
-        if self.logy:
+        if self.logy:                     # work in decades
             lo, hi = np.log10(max(lo, _LOG_MIN)), np.log10(min(hi, _LOG_MAX))
-            pad = max(0.05 * (hi - lo), np.log10(3.0))   # 5 % of the decades shown, >= x3
-            self.ax.set_ylim(10.0 ** max(lo - pad, -307.0), 10.0 ** min(hi + pad, 307.0))
+            margin = np.log10(1.5)
         else:
-            pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
-            self.ax.set_ylim(lo - pad, hi + pad)
+            margin = 0.03 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
+        need = (lo - margin, hi + margin)
+        current = self._ylim
+        current_now = self.ax.get_ylim()
+        if self.logy:
+            current_now = tuple(np.log10(np.maximum(current_now, _LOG_MIN)))
+        if (current is None or not np.allclose(current, current_now, rtol=0, atol=1e-9)
+                or not current[0] <= need[0] <= need[1] <= current[1]
+                or (need[1] - need[0]) < _MIN_FILL * (current[1] - current[0])):
+            head = 0.1 * (need[1] - need[0])
+            if self.logy:
+                current = _round_out(need[0] - head, need[1] + head, _DECADE_STEPS)
+                current = (max(current[0], -307.0), min(current[1], 307.0))
+            else:
+                current = _nice_limits(need[0] - head, need[1] + head)
+            self._ylim = current
+        limits = (10.0 ** current[0], 10.0 ** current[1]) if self.logy else current
+        _set_limits(self.ax.set_ylim, self.ax.get_ylim(), limits)
+
+
+class _DecadeLocator(Locator):
+    """Log-axis ticks at whole decades, every 1, 2, 5, 10, 20 ... decades (at most 6 ticks).
+
+    Matplotlib's ``LogLocator`` picks strides such as 11 decades; with round
+    limits these ticks land on the limits and on round exponents.
+    """
+
+    def __call__(self) -> Sequence[float]:
+        vmin, vmax = self.axis.get_view_interval()
+        return self.tick_values(vmin, vmax)
+
+    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
+        """Tick positions between ``vmin`` and ``vmax`` (both > 0)."""
+        vmin, vmax = sorted((float(vmin), float(vmax)))
+        if not (vmin > 0 and np.isfinite(vmax)):
+            return []
+        lo, hi = np.log10(vmin), np.log10(vmax)
+        for stride in (*_DECADE_STEPS, 200.0):
+            if (hi - lo) / stride <= 5:
+                break
+        first = np.ceil(lo / stride - 1e-9) * stride
+        return list(10.0 ** np.arange(first, hi + 1e-9, stride))
+
+
+#: The y limits of a LinePlot are kept while the data fill at least this share of them.
+_MIN_FILL = 0.5
+
+#: Grid steps (in decades) for the y limits of a log axis.
+_DECADE_STEPS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+
+
+def _round_out(lo: float, hi: float, steps: Sequence[float], max_steps: int = 10
+               ) -> tuple[float, float]:
+    """Widen ``[lo, hi]`` to multiples of the smallest step giving <= ``max_steps`` steps."""
+    for step in steps:
+        if (hi - lo) / step <= max_steps:
+            break
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def _nice_limits(lo: float, hi: float) -> tuple[float, float]:
+    """Widen ``[lo, hi]`` to round numbers: multiples of 1, 2, 2.5 or 5 times a power of 10."""
+    span = hi - lo
+    if not np.isfinite(span) or span <= 0:
+        return lo, hi
+    magnitude = 10.0 ** np.floor(np.log10(span / 5))
+    for mult in (1.0, 2.0, 2.5, 5.0, 10.0):
+        step = mult * magnitude
+        if span / step <= 6:
+            break
+    nice = float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+    return nice if all(np.isfinite(nice)) else (lo, hi)
+
+
+def _set_limits(setter: Any, current: tuple[float, float], new: tuple[float, float]) -> None:
+    if tuple(map(float, current)) != tuple(map(float, new)):
+        setter(*new)
 
 
 def plot_gradient_profile(profiles: Mapping[str, Any], *, envelope: Any = None,

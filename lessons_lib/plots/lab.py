@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..validation import check_array, check_int
-from .base import LinePlot
+from .base import LinePlot, LiveFigure
 from .decision import DecisionPlot
 
 __all__ = ["HEATMAP_RANGE", "LabPlot", "heatmap_columns", "log_norms"]
@@ -101,7 +101,7 @@ class LabPlot:
         n_layers = check_int("n_layers", n_layers, min_value=1)
         self.max_columns = check_int("max_columns", max_columns, min_value=2)
         with plt.ioff():
-            fig = plt.figure(figsize=figsize, dpi=dpi)
+            fig = plt.figure(figsize=figsize, dpi=dpi, FigureClass=LiveFigure)
         self.fig = fig
         ax_loss = fig.add_axes((0.08, 0.18, 0.225, 0.7))
         ax_dec = fig.add_axes((0.355, 0.18, 0.2, 0.7))

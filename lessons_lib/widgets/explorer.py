@@ -67,7 +67,7 @@ class GradientExplorer(Panel):
         }
         self.plot = LinePlot(["‖δ‖ learning signal", "‖∂E/∂W‖ weight gradient", "bound"],
                              xlabel="layer (1 = input side)",
-                             ylabel="norm (log scale)", logy=True, legend=False,
+                             ylabel="norm (log scale)", logy=True, legend=False, round_x=True,
                              styles={"bound": {"ls": "--", "lw": 1.5, "color": "#555555"}})
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)

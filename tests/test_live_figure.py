@@ -1,0 +1,252 @@
+"""LiveFigure: a live step redraws only the moving lines, and the picture stays right.
+
+The fast path restores the kept pixels of the axes and draws the animated
+artists on top. These tests compare every fast frame with a full redraw of
+the same state, pixel for pixel, and check that each kind of static change
+(limits, text, size, saving) brings a full redraw.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from test_panels_fuzz import FACTORIES, _choices
+
+import lessons_lib as ll
+from lessons_lib.plots import LinePlot, LiveFigure, new_figure
+
+
+@pytest.fixture
+def agg():
+    old = matplotlib.get_backend()
+    plt.switch_backend("agg")
+    yield
+    plt.close("all")
+    plt.switch_backend(old)
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def _full_pixels(fig) -> np.ndarray:
+    """The same state drawn from scratch (nothing kept)."""
+    fig._background = None
+    return _pixels(fig)
+
+
+def test_new_figure_is_live_and_lineplot_lines_are_animated(agg):
+    plot = LinePlot(["a", "b"], logy=True)
+    assert isinstance(plot.fig, LiveFigure)
+    assert all(line.get_animated() for line in plot.lines.values())
+    assert plot.note.get_animated()
+
+
+def test_lines_on_an_ordinary_figure_are_not_animated(agg):
+    fig, ax = plt.subplots()
+    plot = LinePlot(["a"], ax=ax)
+    assert not plot.lines["a"].get_animated()      # a plain canvas would never draw them
+    plot.update([1, 2, 3], {"a": [1.0, 2.0, 3.0]})
+    fig.canvas.draw()
+    assert np.asarray(fig.canvas.buffer_rgba()).std() > 0
+
+
+def test_fast_frame_equals_full_redraw_and_moves_the_line(agg):
+    plot = LinePlot(["a"], logy=True)
+    x = np.arange(1, 21)
+    plot.update(x, {"a": 10.0 ** -(x / 4)})
+    first = _pixels(plot.fig)
+    full0, fast0 = plot.fig.n_full_draws, plot.fig.n_fast_draws
+    plot.update(x, {"a": 10.0 ** -(x / 4.2)})       # same round limits: only the line moves
+    frame = _pixels(plot.fig)
+    assert plot.fig.n_fast_draws == fast0 + 1 and plot.fig.n_full_draws == full0
+    assert not np.array_equal(frame, first)
+    np.testing.assert_array_equal(frame, _full_pixels(plot.fig))
+
+
+@pytest.mark.parametrize("change", ["ylim", "title", "note", "hide_line", "size", "savefig"])
+def test_every_kind_of_change_is_drawn(agg, change):
+    plot = LinePlot(["a", "b"], logy=True)
+    x = np.arange(1, 11)
+    plot.update(x, {"a": 10.0 ** -(x / 4), "b": 10.0 ** -(x / 5)})
+    before = _pixels(plot.fig)
+    if change == "ylim":
+        plot.update(x, {"a": 10.0 ** -(3 * x), "b": 10.0 ** -(x / 5)})
+    elif change == "title":
+        plot.ax.set_title("a new title")
+    elif change == "note":
+        plot.update(x, {"a": np.r_[np.inf, 10.0 ** -(x[1:] / 4)], "b": 10.0 ** -(x / 5)})
+        assert plot.note.get_visible()
+    elif change == "hide_line":
+        plot.update(x, {"b": None})
+    elif change == "size":
+        plot.fig.set_size_inches(5, 2.5)
+    elif change == "savefig":
+        import io
+        plot.ax.set_xlabel("layer")                # changed, then saved, then drawn live
+        plot.fig.savefig(io.BytesIO(), format="png")
+    after = _pixels(plot.fig)
+    if change != "size":
+        assert not np.array_equal(after, before), f"{change} did not change the picture"
+    np.testing.assert_array_equal(after, _full_pixels(plot.fig))
+
+
+def test_the_pixel_comparison_can_fail(agg):
+    """A kept background that is out of date must be caught by the comparison above."""
+    plot = LinePlot(["a"], logy=True)
+    x = np.arange(1, 11)
+    plot.update(x, {"a": 10.0 ** -(x / 4)})
+    _pixels(plot.fig)
+    plot.ax.set_title("changed")
+    plot.fig.stale = False                          # simulate a change nobody was told of
+    stale_frame = _pixels(plot.fig)
+    assert not np.array_equal(stale_frame, _full_pixels(plot.fig))
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+def test_every_panel_draws_the_same_pixels_fast_or_full(factory, agg):
+    """30 random control changes per panel: each live frame equals a redraw from scratch."""
+    panel = getattr(ll.widgets, factory)()
+    try:
+        fig = panel.figure
+        assert isinstance(fig, LiveFigure), f"{factory} does not draw on a LiveFigure"
+        space = {name: _choices(c) for name, c in panel.controls.items()}
+        rng = np.random.default_rng(sum(map(ord, factory)) + 1)
+        _pixels(fig)
+        for _ in range(30):
+            name = list(space)[int(rng.integers(len(space)))]
+            choices = space[name]
+            current = choices.index(panel.controls[name].value) if (
+                panel.controls[name].value in choices) else 0
+            step = int(rng.choice([-1, 1]))             # a slider step, as a drag makes
+            panel.set(**{name: choices[min(max(current + step, 0), len(choices) - 1)]})
+            assert panel.last_error is None, panel.last_error
+            frame = _pixels(fig)
+            np.testing.assert_array_equal(frame, _full_pixels(fig),
+                                          err_msg=f"{factory}: {panel.values()}")
+    finally:
+        panel.close()
+
+
+def test_the_explorer_redraws_only_its_lines_while_a_slider_is_dragged(agg):
+    panel = ll.widgets.gradient_explorer(depth=30)
+    fig = panel.figure
+    _pixels(fig)
+    slider = panel.controls["weight_scale"]
+    full0, fast0 = fig.n_full_draws, fig.n_fast_draws
+    for k in range(1, 21):
+        slider.value = 10 ** (k * slider.step)
+        _pixels(fig)
+    fast = fig.n_fast_draws - fast0
+    assert fast + fig.n_full_draws - full0 == 20
+    assert fast >= 12, f"only {fast} of 20 drag steps kept the axes"
+
+
+def test_live_backend_uses_the_fast_path():
+    old = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = ll.widgets.gradient_explorer(depth=20)
+        fig = panel.figure
+        assert isinstance(fig, LiveFigure) and ll.widgets.is_live(fig)
+        fig.canvas.draw()
+        fast0 = fig.n_fast_draws
+        panel.controls["weight_scale"].value = 1.05
+        fig.canvas.draw()
+        assert fig.n_fast_draws == fast0 + 1
+        panel.close()
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
+
+
+def test_new_figure_still_validates(agg):
+    with pytest.raises(TypeError, match="figsize"):
+        new_figure(figsize="big")
+
+
+def _decades(ax) -> np.ndarray:
+    return np.log10(np.asarray(ax.get_ylim()))
+
+
+def test_log_limits_are_whole_decades_and_stay_while_the_data_fit(agg):
+    plot = LinePlot(["a"], logy=True)
+    x = np.arange(1, 21)
+    plot.update(x, {"a": np.logspace(-10, 0, 20)})
+    first = _decades(plot.ax)
+    np.testing.assert_allclose(first, np.round(first), atol=1e-9)
+    assert first[0] <= -10 and first[1] >= 0
+    plot.update(x, {"a": np.logspace(-11, 0, 20)})           # still fits: the scale stays
+    np.testing.assert_array_equal(_decades(plot.ax), first)
+    plot.update(x, {"a": np.logspace(-40, 0, 20)})           # leaves: the limits follow
+    wider = _decades(plot.ax)
+    assert wider[0] <= -40 and wider[1] >= 0
+    plot.update(x, {"a": np.logspace(-2, 0, 20)})            # fills too little: they shrink
+    narrow = _decades(plot.ax)
+    assert narrow[0] >= -4 and narrow[1] <= 2 and narrow[0] <= -2
+
+
+def test_limits_set_by_someone_else_are_recomputed(agg):
+    plot = LinePlot(["a"], logy=True)
+    x = np.arange(1, 6)
+    plot.update(x, {"a": np.logspace(-3, 0, 5)})
+    plot.ax.set_ylim(1e-1, 1e1)                 # e.g. a panel zooming in by hand
+    plot.update(x, {"a": np.logspace(-3, 0, 5)})
+    lo, hi = plot.ax.get_ylim()
+    assert lo <= 1e-3 and hi >= 1.0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_data_always_inside_the_limits(agg, seed):
+    rng = np.random.default_rng(seed)
+    log_plot, lin_plot = LinePlot(["a"], logy=True), LinePlot(["a"])
+    x = np.arange(1, 31)
+    for _ in range(15):
+        lo = rng.uniform(-200, 5)
+        y = np.logspace(lo, lo + rng.uniform(0, 60), 30)
+        log_plot.update(x, {"a": y})
+        ylo, yhi = log_plot.ax.get_ylim()
+        assert ylo <= y.min() and y.max() <= yhi
+        z = rng.normal(rng.uniform(-1e3, 1e3), 10 ** rng.uniform(-3, 3), 30)
+        lin_plot.update(x, {"a": z})
+        zlo, zhi = lin_plot.ax.get_ylim()
+        assert zlo <= z.min() and z.max() <= zhi
+        assert (z.max() - z.min()) >= 0.3 * (zhi - zlo) or np.ptp(z) == 0
+
+
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (1e-45, 1e5, [1e-40, 1e-30, 1e-20, 1e-10, 1.0]),
+    (1e-3, 1e2, [1e-3, 1e-2, 1e-1, 1.0, 1e1, 1e2]),
+    (1e-300, 1e300, [1e-200, 1.0, 1e200]),         # 600 decades: every 200
+    (0.0, 1.0, []),
+])
+def test_decade_ticks_fall_on_round_exponents(lo, hi, expected):
+    from lessons_lib.plots.base import _DecadeLocator
+
+    ticks = _DecadeLocator().tick_values(lo, hi)
+    np.testing.assert_allclose(ticks, expected, rtol=1e-9)
+
+
+def test_live_panel_renders_at_once_once_the_page_is_there():
+    """Before the page has the canvas a change only asks for a draw; after, it draws and sends."""
+    old = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = ll.widgets.gradient_explorer(depth=20)
+        fig, canvas = panel.figure, panel.figure.canvas
+        sent = []
+        canvas.send_binary = sent.append              # what would go to the page
+        draws = fig.n_full_draws + fig.n_fast_draws
+        panel.controls["weight_scale"].value = 1.05
+        assert fig.n_full_draws + fig.n_fast_draws == draws and not sent
+        canvas._handle_message(canvas, {"type": "initialized"}, [])   # the page says hello
+        panel.controls["weight_scale"].value = 1.1
+        assert fig.n_full_draws + fig.n_fast_draws == draws + 1
+        assert len(sent) == 1 and sent[0][:8] == b"\x89PNG\r\n\x1a\n"
+        panel.close()
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
