@@ -9,7 +9,10 @@ A :class:`Panel` owns three things and keeps them apart:
 
 Under the live backend (``%matplotlib widget``, ipympl) the figure's canvas
 is itself a widget in the panel and a control change costs one compute and
-one ``draw_idle``. Under the inline backend the panel still works, slower:
+one render, sent to the page at once. The figure is a
+:class:`lessons_lib.plots.LiveFigure`: while the axes do not change, only
+the moving lines are rendered over the kept pixels of the rest. Under the
+inline backend the panel still works, slower:
 the figure is re-rendered into an ``Output`` as a PNG. Any exception from a
 callback lands, visible, in the panel's error area instead of being lost.
 
@@ -173,8 +176,13 @@ class Panel:
             self.errors.append_stderr(self.last_error)
 
     def _render(self) -> None:
+        """Show the new state: render and send (live), or a fresh PNG (inline)."""
         if self.live:
-            self.figure.canvas.draw_idle()
+            canvas = self.figure.canvas
+            if getattr(canvas, "syncing_data_url", True):
+                canvas.draw_idle()     # no front end yet (or none at all): draw when asked
+            else:
+                canvas.draw()          # render and send now: saves a round trip to the page
         else:
             from IPython import get_ipython
             from IPython.display import display

@@ -6,7 +6,7 @@ once); this module wires them to the controls and to Train / Pause / Reset.
 
 Training runs as an ``asyncio`` task on the kernel's own event loop: each
 frame trains a chunk of steps (about :attr:`GradientFlowLab.frame_budget`
-seconds' worth), moves the artists, asks for a redraw (``draw_idle``) and then
+seconds' worth), moves the artists, redraws (see :meth:`Panel._render`) and then
 ``await asyncio.sleep(...)``, so clicks and slider changes are handled between
 two frames and the kernel never blocks. :meth:`GradientFlowLab.step`,
 :meth:`~GradientFlowLab.tick` and :meth:`~GradientFlowLab.reset` do the same
