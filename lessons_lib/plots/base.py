@@ -256,7 +256,7 @@ class LinePlot:
             ax.yaxis.set_major_locator(_DecadeLocator())
             ax.yaxis.set_minor_locator(NullLocator())   # minor log ticks cost render time
             ax.yaxis.set_major_formatter(FuncFormatter(_log_label))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=[1, 2, 5, 10]))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if title:
