@@ -250,3 +250,20 @@ def test_live_panel_renders_at_once_once_the_page_is_there():
     finally:
         plt.close("all")
         plt.switch_backend(old)
+
+
+def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):
+    from lessons_lib import bench
+
+    old = matplotlib.get_backend()
+    try:
+        res = bench.bench_explorer(depth=5, width=8, batch=16, changes=6)
+        assert len(res["drag"]) == len(res["jump"]) == len(res["recreate"]) == 6
+        assert 0.0 <= res["jump_kept"] <= 1.0 and 0.0 <= res["drag_kept"] <= 1.0
+        assert res["drag_kept"] > 0, "a drag should keep the axes at least once"
+        bench._print_explorer(res)
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
+    out = capsys.readouterr().out
+    assert "slider drag" in out and "random jumps" in out and "faster on a drag" in out
