@@ -44,11 +44,17 @@
 #   python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && jupyter lab notebooks/00_start_here.ipynb
 #   ```
 #
-# * **In the browser, nothing to install** — use the *launch binder* badge in
-#   the README; it opens JupyterLab on this notebook.
+# * **In the browser, nothing to install** — on [mybinder.org](https://mybinder.org),
+#   give the repository's GitHub address, choose *URL* as the path type and
+#   enter `lab/tree/notebooks/00_start_here.ipynb`: Binder builds the
+#   environment in `binder/` and opens JupyterLab on this notebook. The links
+#   in the table above then open every other lesson in the same session.
 #
 # * **Run everything in order**: *Run ▸ Run All Cells*. Every notebook runs
 #   top to bottom in a few seconds.
+#
+# <!-- binder-links -->
+# <!-- /binder-links -->
 
 # %% [markdown]
 # ## How to use the sliders
