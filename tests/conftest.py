@@ -1,4 +1,4 @@
-"""Shared fixtures: seeded generators and the two matplotlib backends."""
+"""Shared fixtures: seeded generators and the matplotlib backends."""
 
 from __future__ import annotations
 
@@ -25,3 +25,14 @@ def backend(request):
     yield request.param
     plt.close("all")
     plt.switch_backend(old)
+
+
+@pytest.fixture
+def agg():
+    """Headless Agg backend only (the live backend has tests of its own)."""
+    old = matplotlib.get_backend()
+    plt.switch_backend("agg")
+    yield
+    plt.close("all")
+    plt.switch_backend(old)
+

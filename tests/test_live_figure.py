@@ -18,15 +18,6 @@ import lessons_lib as ll
 from lessons_lib.plots import LinePlot, LiveFigure, new_figure
 
 
-@pytest.fixture
-def agg():
-    old = matplotlib.get_backend()
-    plt.switch_backend("agg")
-    yield
-    plt.close("all")
-    plt.switch_backend(old)
-
-
 def _pixels(fig) -> np.ndarray:
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba()).copy()

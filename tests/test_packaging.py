@@ -5,18 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pins import requirement_pins
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ONLY = {"pytest", "pytest-xdist", "nbval", "hypothesis", "ruff", "nbconvert", "nbformat"}
 
-
-def _pins(path: Path) -> dict[str, str]:
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==")
-            pins[name.strip().lower()] = version.strip()
-    return pins
 
 
 def _readme_command(marker: str) -> str:
@@ -36,7 +29,8 @@ def test_every_requirement_is_pinned_and_the_package_installs_editable():
 
 
 def test_binder_pins_equal_the_main_pins_without_test_tools():
-    main, binder = _pins(ROOT / "requirements.txt"), _pins(ROOT / "binder" / "requirements.txt")
+    main = requirement_pins(ROOT / "requirements.txt")
+    binder = requirement_pins(ROOT / "binder" / "requirements.txt")
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
         assert main.get(name) == version, f"{name}: binder {version}, main {main.get(name)}"

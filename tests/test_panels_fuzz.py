@@ -12,8 +12,6 @@ from __future__ import annotations
 import warnings
 
 import ipywidgets as W
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -44,14 +42,6 @@ def _extremes(choices: list) -> list:
     return list(dict.fromkeys([choices[0], choices[-1]]))
 
 
-@pytest.fixture
-def agg():
-    """Headless Agg backend (the live backend is covered by each lesson's panel tests)."""
-    old = matplotlib.get_backend()
-    plt.switch_backend("agg")
-    yield
-    plt.close("all")
-    plt.switch_backend(old)
 
 
 def _apply(panel, values: dict) -> None:

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pins import requirement_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
@@ -67,15 +68,6 @@ def test_repo2docker_reads_binder_folder_as_intended():
         "the top-level requirements.txt (with test tools) must not be used by Binder")
 
 
-def _pins(path: Path) -> dict[str, str]:
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==")
-            pins[name.strip().lower()] = version.strip()
-    return pins
-
 
 def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: int, what: str) -> str:
     out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
@@ -111,7 +103,7 @@ def test_environment_built_from_binder_files_passes_nbval(tmp_path):
                  cwd=tmp_path, env=env, timeout=120, what="importing lessons_lib")
     assert str(repo / "lessons_lib") in check, f"lessons_lib not installed from the copy: {check}"
 
-    main = _pins(ROOT / "requirements.txt")
+    main = requirement_pins(ROOT / "requirements.txt")
     tools = [f"{name}=={main[name]}" for name in TEST_TOOLS]
     _run(["pip", "install", "--quiet", *tools], cwd=repo, env=env, timeout=600,
          what=f"pip install {' '.join(tools)}")
