@@ -258,3 +258,47 @@ def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):
         plt.switch_backend(old)
     out = capsys.readouterr().out
     assert "slider drag" in out and "random jumps" in out and "faster on a drag" in out
+
+
+def test_fixed_ylim_is_kept_whatever_the_data(agg):
+    plot = LinePlot(["a"], ylim=(-1.0, 1.0))
+    plot.update([0, 1, 2], {"a": [5.0, -7.0, 100.0]})
+    assert plot.ax.get_ylim() == (-1.0, 1.0)
+    plot.fixed_ylim = None                                   # back to following the data
+    plot.update([0, 1, 2], {"a": [5.0, -7.0, 100.0]})
+    lo, hi = plot.ax.get_ylim()
+    assert lo <= -7.0 and hi >= 100.0
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"ylim": (1.0, 0.0)}, ValueError, "ylim must be increasing"),
+    ({"ylim": "tight"}, TypeError, "ylim must be a pair"),
+    ({"ylim": (0.0, 1.0), "logy": True}, ValueError, r"ylim\[0\]"),
+    ({"ylim": (0.0, float("nan"))}, ValueError, r"ylim\[1\]"),
+    ({"round_x": "yes"}, TypeError, "round_x"),
+])
+def test_lineplot_rejects_bad_limits(agg, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        LinePlot(["a"], **kwargs)
+
+
+def test_a_flat_line_on_a_log_axis_gets_two_decades(agg):
+    plot = LinePlot(["a"], logy=True)
+    plot.update(np.arange(5), {"a": np.full(5, 0.37)})
+    lo, hi = _decades(plot.ax)
+    assert hi - lo >= 2 and lo <= np.log10(0.37) <= hi
+
+
+@pytest.mark.parametrize("factory", ["dropout_panel", "running_mean_panel", "widget_check"])
+def test_panels_with_a_fixed_scale_redraw_only_their_lines(agg, factory):
+    panel = getattr(ll.widgets, factory)()
+    fig = panel.figure
+    _pixels(fig)
+    name, choices = next((n, _choices(c)) for n, c in panel.controls.items()
+                         if len(_choices(c)) > 5)                 # a slider
+    fast0 = fig.n_fast_draws
+    for value in choices[1:6]:
+        panel.set(**{name: value})
+        _pixels(fig)
+    assert fig.n_fast_draws - fast0 == len(choices[1:6])
+    panel.close()

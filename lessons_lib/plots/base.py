@@ -221,6 +221,9 @@ class LinePlot:
     round_x : bool
         Put the x limits on round numbers too (as the y limits always are), so
         a slider that lengthens the lines (depth) seldom changes the axes.
+    ylim : (float, float), optional
+        Fixed y limits: the data never move the y axis (also settable later
+        as the attribute ``fixed_ylim``).
 
     Attributes
     ----------
@@ -233,12 +236,25 @@ class LinePlot:
     def __init__(self, labels: Sequence[str], *, ax: Axes | None = None, xlabel: str = "",
                  ylabel: str = "", title: str = "", logy: bool = False,
                  styles: Mapping[str, Mapping[str, Any]] | None = None,
-                 legend: bool = True, round_x: bool = False) -> None:
+                 legend: bool = True, round_x: bool = False,
+                 ylim: tuple[float, float] | None = None) -> None:
         if isinstance(labels, str) or not labels or not all(isinstance(s, str) for s in labels):
             raise TypeError(f"labels must be a non-empty list of str, got {labels!r}")
         self.logy = check_bool("logy", logy)
         self.round_x = check_bool("round_x", round_x)
         self._ylim: tuple[float, float] | None = None   # as set by _rescale (decades if logy)
+        self.fixed_ylim: tuple[float, float] | None = None
+        if ylim is not None:
+            if (not isinstance(ylim, (tuple, list)) or len(ylim) != 2
+                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                               for v in ylim)):
+                raise TypeError(f"ylim must be a pair of numbers (low, high), got {ylim!r}")
+            lo = check_float("ylim[0]", ylim[0], min_value=0.0, min_inclusive=False) if logy \
+                else check_float("ylim[0]", ylim[0])
+            hi = check_float("ylim[1]", ylim[1])
+            if not hi > lo:
+                raise ValueError(f"ylim must be increasing, got {tuple(ylim)}")
+            self.fixed_ylim = (lo, hi)
         own_figure = ax is None
         if own_figure:
             fig = new_figure()
@@ -349,7 +365,8 @@ class LinePlot:
 
         The y limits stay put while the data fit inside them and fill at
         least :data:`_MIN_FILL` of their range; otherwise they are set afresh,
-        with some headroom, on round numbers (whole decades on a log axis).
+        with some headroom, on round numbers (whole decades on a log axis, at
+        least :data:`_MIN_DECADES` of them).
         A line moving against a fixed scale is easier to read than an axis
         that rescales under it, and while the limits hold a live figure
         redraws only its lines (see :class:`LiveFigure`). A limit that did
@@ -364,6 +381,9 @@ class LinePlot:
                 pad = 0.02 * (nice[1] - nice[0])
                 limits = (nice[0] - pad, nice[1] + pad)
             _set_limits(self.ax.set_xlim, self.ax.get_xlim(), limits)
+        if self.fixed_ylim is not None:
+            _set_limits(self.ax.set_ylim, self.ax.get_ylim(), self.fixed_ylim)
+            return
         if not values:
             return
         v = np.concatenate(values)
@@ -384,6 +404,8 @@ class LinePlot:
             head = 0.1 * (need[1] - need[0])
             if self.logy:
                 current = _round_out(need[0] - head, need[1] + head, _DECADE_STEPS)
+                if current[1] - current[0] < _MIN_DECADES:   # a flat line should look flat
+                    current = (current[0], current[0] + _MIN_DECADES)
                 current = (max(current[0], -307.0), min(current[1], 307.0))
             else:
                 current = _nice_limits(need[0] - head, need[1] + head)
@@ -415,6 +437,9 @@ class _DecadeLocator(Locator):
         first = np.ceil(lo / stride - 1e-9) * stride
         return list(10.0 ** np.arange(first, hi + 1e-9, stride))
 
+
+#: A log y axis shows at least this many decades (so at least three ticks are labelled).
+_MIN_DECADES = 2.0
 
 #: The y limits of a LinePlot are kept while the data fill at least this share of them.
 _MIN_FILL = 0.5

@@ -9,7 +9,6 @@ The artists are made once; :meth:`InitPlot.update` moves them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,22 +18,6 @@ from .base import COLORS, LinePlot, new_figure
 __all__ = ["InitPlot"]
 
 _THEORY_STYLE = {"ls": "--", "lw": 1.5, "color": "#555555"}
-
-
-def _span_two_decades(ax: Any) -> None:
-    """Widen a log y axis to whole decades, at least two of them.
-
-    So at least three ticks are labelled, and a flat line also *looks* flat
-    instead of stretching noise over the whole height.
-    """
-    lo, hi = ax.get_ylim()
-    if not (lo > 0 and hi / lo < 100.0):
-        return
-    lo = 10.0 ** math.floor(math.log10(lo))
-    hi = 10.0 ** math.ceil(math.log10(hi))
-    if hi / lo < 99.0:
-        hi *= 10.0
-    ax.set_ylim(lo, hi)
 
 
 class InitPlot:
@@ -63,13 +46,14 @@ class InitPlot:
         left, right = self.fig.axes
         self.std_plot = LinePlot(list(self.LABELS), ax=left, xlabel="layer (1 = input side)",
                                  ylabel="std of output $Y^l$", logy=True,
-                                 title="activations (forward)", legend=legend,
+                                 title="activations (forward)", legend=legend, round_x=True,
                                  styles={"measured": {"color": COLORS[0]},
                                          "theory": _THEORY_STYLE})
         self.delta_plot = LinePlot(list(self.LABELS), ax=right,
                                    xlabel="layer (1 = input side)",
                                    ylabel=r"$\|\delta^l\|$", logy=True,
                                    title="learning signal (backward)", legend=legend,
+                                   round_x=True,
                                    styles={"measured": {"color": COLORS[1]},
                                            "theory": _THEORY_STYLE})
 
@@ -89,8 +73,6 @@ class InitPlot:
                                           "theory": result["std_theory"]}),
                  self.delta_plot.update(x, {"measured": result["delta"],
                                             "theory": result["delta_theory"]})]
-        for plot in (self.std_plot, self.delta_plot):
-            _span_two_decades(plot.ax)
         return "\n".join(n for n in notes if n)
 
     def legend_html(self) -> str:

@@ -160,6 +160,7 @@ class DeadReluPanel(Panel):
             left_ylabel="loss (log scale)", right_ylabel="dead units (%)", left_logy=True,
             legend=False, styles={_LOSS: {"color": COLORS[6]}, _DEAD[0]: {"color": COLORS[0]},
                                   _DEAD[1]: {"color": COLORS[1]}})
+        self.plot.right.fixed_ylim = (-3.0, 103.0)        # percentages: a fixed scale
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -171,7 +172,6 @@ class DeadReluPanel(Panel):
         text = self.plot.update(run.step, {_LOSS: run.loss},
                                 {_DEAD[0]: 100 * run.dead[:, 0], _DEAD[1]: 100 * run.dead[:, 1]},
                                 note=note)
-        self.plot.right.ax.set_ylim(-3.0, 103.0)
         return text
 
     def _readout(self, run: DeadReluRun) -> str:

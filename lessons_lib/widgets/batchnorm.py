@@ -63,7 +63,8 @@ class BNGradientPanel(Panel):
                                      description="activation", style=style),
         }
         self.plot = LinePlot([_WITHOUT, _WITH], xlabel="layer (1 = input side)",
-                             ylabel="‖∂E/∂W‖ (log scale)", logy=True, legend=False)
+                             ylabel="‖∂E/∂W‖ (log scale)", logy=True, legend=False,
+                             round_x=True)
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -139,7 +140,7 @@ class RunningMeanPanel(Panel):
         spread = 3.5 * self.true_std / np.sqrt(min(BN_BATCH_SIZES))
         lo = min(0.0, self.true_mean - spread)
         hi = max(0.0, self.true_mean + spread)
-        self._ylim = (lo - 0.05 * (hi - lo + 1.0), hi + 0.05 * (hi - lo + 1.0))
+        self.plot.fixed_ylim = (lo - 0.05 * (hi - lo + 1.0), hi + 0.05 * (hi - lo + 1.0))
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -153,7 +154,6 @@ class RunningMeanPanel(Panel):
         note = self.plot.update(r["step"], {batch: r["batch_mean"], running: r["running_mean"],
                                             expected: r["expected"],
                                             true: np.full(r["step"].shape, r["true_mean"])})
-        self.plot.ax.set_ylim(*self._ylim)
         return note
 
     def _readout(self, r: dict[str, Any]) -> str:

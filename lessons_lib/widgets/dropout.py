@@ -44,7 +44,7 @@ class DropoutPanel(Panel):
         values = np.concatenate([np.r_[r["train_loss"], r["test_loss"]]
                                  for r in self.runs.values()])
         values = values[np.isfinite(values) & (values > 0)]
-        self._ylim = (float(values.min()) / 1.5, float(values.max()) * 1.5)
+        self.plot.fixed_ylim = (float(values.min()) / 1.5, float(values.max()) * 1.5)
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -57,7 +57,6 @@ class DropoutPanel(Panel):
         note = self.plot.update(run["step"], {_TRAIN: run["train_loss"],
                                               _TEST: run["test_loss"],
                                               _REF: ref["test_loss"]})
-        self.plot.ax.set_ylim(*self._ylim)
         return note
 
     def _readout(self, r: dict[str, Any]) -> str:

@@ -31,12 +31,11 @@ def widget_check(frequency: int = 1) -> Panel:
     """
     if isinstance(frequency, bool) or not isinstance(frequency, int) or not 1 <= frequency <= 8:
         raise ValueError(f"frequency must be an int in 1..8, got {frequency!r}")
-    plot = LinePlot(["sin(k·x)"], xlabel="x (radians)", ylabel="sin(k·x)", legend=False)
-    plot.ax.set_ylim(-1.1, 1.1)
+    plot = LinePlot(["sin(k·x)"], xlabel="x (radians)", ylabel="sin(k·x)", legend=False,
+                    ylim=(-1.1, 1.1))
 
     def draw(y: np.ndarray) -> None:
         plot.update(_X, {"sin(k·x)": y})
-        plot.ax.set_ylim(-1.1, 1.1)
 
     def readout(y: np.ndarray) -> str:
         k = panel_controls["frequency"].value
