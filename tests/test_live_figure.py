@@ -58,7 +58,8 @@ def test_fast_frame_equals_full_redraw_and_moves_the_line(agg):
     np.testing.assert_array_equal(frame, _full_pixels(plot.fig))
 
 
-@pytest.mark.parametrize("change", ["ylim", "title", "note", "hide_line", "size", "savefig"])
+@pytest.mark.parametrize("change", ["ylim", "title", "note", "hide_line", "size", "savefig",
+                                    "pixel_ratio"])
 def test_every_kind_of_change_is_drawn(agg, change):
     plot = LinePlot(["a", "b"], logy=True)
     x = np.arange(1, 11)
@@ -75,12 +76,16 @@ def test_every_kind_of_change_is_drawn(agg, change):
         plot.update(x, {"b": None})
     elif change == "size":
         plot.fig.set_size_inches(5, 2.5)
+    elif change == "pixel_ratio":                   # a high-dpi screen (ipympl sends it)
+        plot.fig.canvas._set_device_pixel_ratio(2)
     elif change == "savefig":
         import io
         plot.ax.set_xlabel("layer")                # changed, then saved, then drawn live
         plot.fig.savefig(io.BytesIO(), format="png")
     after = _pixels(plot.fig)
-    if change != "size":
+    if change in ("size", "pixel_ratio"):
+        assert after.shape != before.shape
+    else:
         assert not np.array_equal(after, before), f"{change} did not change the picture"
     np.testing.assert_array_equal(after, _full_pixels(plot.fig))
 
