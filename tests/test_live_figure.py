@@ -288,6 +288,15 @@ def test_lineplot_rejects_bad_limits(agg, kwargs, error, match):
         LinePlot(["a"], **kwargs)
 
 
+def test_fixed_ylim_set_later_is_checked_too(agg):
+    plot = LinePlot(["a"], logy=True)
+    with pytest.raises(ValueError, match=r"ylim\[0\]"):
+        plot.fixed_ylim = (0.0, 1.0)
+    with pytest.raises(TypeError, match="ylim must be a pair"):
+        plot.fixed_ylim = 3.0
+    assert plot.fixed_ylim is None                   # a rejected value changes nothing
+
+
 def test_a_flat_line_on_a_log_axis_gets_two_decades(agg):
     plot = LinePlot(["a"], logy=True)
     plot.update(np.arange(5), {"a": np.full(5, 0.37)})

@@ -243,18 +243,8 @@ class LinePlot:
         self.logy = check_bool("logy", logy)
         self.round_x = check_bool("round_x", round_x)
         self._ylim: tuple[float, float] | None = None   # as set by _rescale (decades if logy)
-        self.fixed_ylim: tuple[float, float] | None = None
-        if ylim is not None:
-            if (not isinstance(ylim, (tuple, list)) or len(ylim) != 2
-                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                               for v in ylim)):
-                raise TypeError(f"ylim must be a pair of numbers (low, high), got {ylim!r}")
-            lo = check_float("ylim[0]", ylim[0], min_value=0.0, min_inclusive=False) if logy \
-                else check_float("ylim[0]", ylim[0])
-            hi = check_float("ylim[1]", ylim[1])
-            if not hi > lo:
-                raise ValueError(f"ylim must be increasing, got {tuple(ylim)}")
-            self.fixed_ylim = (lo, hi)
+        self._fixed_ylim: tuple[float, float] | None = None
+        self.fixed_ylim = ylim
         own_figure = ax is None
         if own_figure:
             fig = new_figure()
@@ -290,6 +280,27 @@ class LinePlot:
             # redrawn on every step over the kept pixels of the axes (see LiveFigure)
             for artist in (*self.lines.values(), self.note):
                 artist.set_animated(True)
+
+    @property
+    def fixed_ylim(self) -> tuple[float, float] | None:
+        """Fixed y limits ``(low, high)``, or ``None`` to follow the data."""
+        return self._fixed_ylim
+
+    @fixed_ylim.setter
+    def fixed_ylim(self, ylim: tuple[float, float] | None) -> None:
+        if ylim is None:
+            self._fixed_ylim = None
+            return
+        if (not isinstance(ylim, (tuple, list)) or len(ylim) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           for v in ylim)):
+            raise TypeError(f"ylim must be a pair of numbers (low, high), got {ylim!r}")
+        lo = (check_float("ylim[0]", ylim[0], min_value=0.0, min_inclusive=False) if self.logy
+              else check_float("ylim[0]", ylim[0]))
+        hi = check_float("ylim[1]", ylim[1])
+        if not hi > lo:
+            raise ValueError(f"ylim must be increasing, got {tuple(ylim)}")
+        self._fixed_ylim = (lo, hi)
 
     def legend_html(self) -> str:
         """The legend as a line of HTML (colour swatch and label per visible line)."""
