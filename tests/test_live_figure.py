@@ -249,6 +249,87 @@ def test_live_panel_renders_at_once_once_the_page_is_there():
         plt.switch_backend(old)
 
 
+def _page_after(frames, dropped):
+    """What ipympl's page shows after the frames, ``dropped`` ones lost in a burst.
+
+    As the page does: a frame in "full" mode clears the picture first, a
+    "diff" frame is drawn over it (its unchanged pixels are transparent).
+    """
+    import io
+
+    from PIL import Image
+
+    shown = None
+    for i, (mode, png) in enumerate(frames):
+        if i in dropped:
+            continue
+        px = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+        if mode == "full" or shown is None:
+            shown = np.zeros_like(px)
+        shown = np.where(px[..., 3:4] > 0, px, shown)
+    return shown
+
+
+def _sent_frames(panel, values):
+    canvas = panel.figure.canvas
+    frames = []
+    canvas.send_binary = lambda data: frames.append((canvas._current_image_mode, data))
+    canvas._handle_message(canvas, {"type": "initialized"}, [])   # the page says hello
+    for name, value in values:
+        panel.controls[name].value = value
+    renderer = canvas.get_renderer()
+    panel.figure._background = None                 # the full redraw of the final state
+    renderer.clear()
+    panel.figure.draw(renderer)
+    return frames, np.asarray(renderer.buffer_rgba()).copy()
+
+
+DRAG = [("weight_scale", 1.0 + 0.02 * k) for k in range(1, 9)] + [("depth", 25), ("depth", 7)]
+
+
+@pytest.mark.parametrize("dropped", [set(), {0}, {2}, {1, 4, 7}, {0, 2, 3, 5, 6, 8}])
+def test_live_panel_frames_are_whole_so_a_lost_frame_cannot_spoil_the_picture(dropped):
+    """Every frame sent is whole: whatever frames the page loses, it ends on the true picture."""
+    old = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = ll.widgets.gradient_explorer(depth=20)
+        frames, truth = _sent_frames(panel, DRAG)
+        assert len(frames) == len(DRAG)
+        assert {mode for mode, _ in frames} == {"full"}
+        np.testing.assert_array_equal(_page_after(frames, dropped), truth)
+        panel.close()
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
+
+
+def test_diff_frames_with_a_lost_frame_spoil_the_picture():
+    """The check above can fail: with diff frames one lost frame leaves stale pixels."""
+    old = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = ll.widgets.gradient_explorer(depth=20)
+        del panel.figure.canvas.get_diff_image      # back to the class's diff frames
+        frames, truth = _sent_frames(panel, DRAG)
+        assert "diff" in {mode for mode, _ in frames}
+        np.testing.assert_array_equal(_page_after(frames, set()), truth)   # none lost: right
+        spoiled = _page_after(frames, {3})
+        assert np.count_nonzero(np.any(spoiled != truth, axis=-1)) > 100
+        panel.close()
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
+
+
+def test_send_full_frames_rejects_a_canvas_without_frames():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with pytest.raises(TypeError, match="canvas must be a WebAgg/ipympl canvas.*FigureCanvasAgg"):
+        ll.widgets.send_full_frames(FigureCanvasAgg(Figure()))
+
+
 def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):
     from lessons_lib import bench
 

@@ -41,12 +41,50 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["Panel", "is_live"]
+__all__ = ["Panel", "is_live", "send_full_frames"]
 
 
 def is_live(fig: Figure) -> bool:
     """True when ``fig`` has an interactive ipympl canvas (which is a widget)."""
     return isinstance(fig.canvas, W.DOMWidget)
+
+
+def send_full_frames(canvas: Any) -> None:
+    """Make a live (WebAgg / ipympl) canvas send every frame whole, never as a diff.
+
+    By default the canvas sends a frame as a *diff*: only the pixels that
+    changed since the previous frame, the rest transparent, to be drawn over
+    what the page already shows. ipympl's page side decodes each frame
+    through a single ``Image`` and draws it when it has loaded; a frame that
+    arrives while the previous one is still loading replaces it, so that
+    one is never drawn, and the image mode (full or diff) is read when the
+    frame is drawn, not when it arrived. Frames come in bursts — a fast drag,
+    a training loop, a busy kernel or page flushing queued messages — and
+    then a lost diff leaves its pixels stale for good: later diffs only
+    repaint what changes again, so axes, labels or a whole panel can stay
+    missing, lines can show twice, and no slider move repairs it.
+
+    A whole frame depends on nothing drawn before it: a lost frame costs
+    nothing, because the next one replaces the picture, and the last frame
+    sent is the one that stays. It costs ~4 ms more to encode (PNG of a
+    540×270 figure: ~6 ms instead of ~2 ms) and ~20 kB instead of ~1 kB.
+
+    Parameters
+    ----------
+    canvas : matplotlib FigureCanvasWebAggCore
+        An ipympl canvas (``fig.canvas`` under ``%matplotlib widget``).
+    """
+    if not callable(getattr(canvas, "get_diff_image", None)) or not hasattr(canvas,
+                                                                             "_force_full"):
+        raise TypeError(f"canvas must be a WebAgg/ipympl canvas (with get_diff_image), "
+                        f"got {type(canvas).__name__}")
+    diff_image = type(canvas).get_diff_image
+
+    def full_image() -> bytes | None:
+        canvas._force_full = True      # matplotlib's own "next frame is whole" flag
+        return diff_image(canvas)
+
+    canvas.get_diff_image = full_image
 
 
 class Panel:
@@ -108,6 +146,7 @@ class Panel:
             canvas.footer_visible = False
             canvas.toolbar_visible = False
             canvas.resizable = False
+            send_full_frames(canvas)
             self.view: W.Widget = canvas
         else:
             self.view = W.Output()
