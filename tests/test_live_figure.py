@@ -322,12 +322,49 @@ def test_diff_frames_with_a_lost_frame_spoil_the_picture():
         plt.switch_backend(old)
 
 
-def test_send_full_frames_rejects_a_canvas_without_frames():
+def test_panel_updates_and_page_messages_wait_for_the_draw_lock():
+    """A control's callback, a page's draw request and a frame all wait while another
+    thread draws (widget messages may be served on a kernel subshell thread)."""
+    import threading
+    import time
+
+    old = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = ll.widgets.gradient_explorer(depth=20)
+        canvas = panel.figure.canvas
+        sent = []
+        canvas.send_binary = sent.append
+        canvas._handle_message(canvas, {"type": "initialized"}, [])
+        updates, draws = panel.n_updates, panel.figure.n_full_draws + panel.figure.n_fast_draws
+        jobs = [lambda: setattr(panel.controls["weight_scale"], "value", 1.1),
+                lambda: canvas.handle_event({"type": "draw"}),
+                canvas.get_diff_image]
+        with ll.plots.DRAW_LOCK:                     # another thread is drawing
+            threads = [threading.Thread(target=job) for job in jobs]
+            for t in threads:
+                t.start()
+            time.sleep(0.3)
+            assert all(t.is_alive() for t in threads), "a job ran without waiting for the lock"
+            assert panel.n_updates == updates and not sent
+        for t in threads:
+            t.join(10)
+        assert not any(t.is_alive() for t in threads)
+        assert panel.n_updates == updates + 1
+        assert panel.figure.n_full_draws + panel.figure.n_fast_draws >= draws + 2
+        assert sent
+        panel.close()
+    finally:
+        plt.close("all")
+        plt.switch_backend(old)
+
+
+def test_prepare_live_canvas_rejects_a_canvas_without_frames():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with pytest.raises(TypeError, match="canvas must be a WebAgg/ipympl canvas.*FigureCanvasAgg"):
-        ll.widgets.send_full_frames(FigureCanvasAgg(Figure()))
+        ll.widgets.prepare_live_canvas(FigureCanvasAgg(Figure()))
 
 
 def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):

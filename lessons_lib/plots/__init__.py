@@ -14,7 +14,15 @@ drew; no global matplotlib state is changed. One module per kind of figure:
 
 from . import activation, batchnorm, clipping, dropout, init, lab, surface
 from .activation import DualLinePlot, plot_activation_gallery
-from .base import COLORS, LinePlot, LiveFigure, new_figure, plot_gradient_profile, show_static
+from .base import (
+    COLORS,
+    DRAW_LOCK,
+    LinePlot,
+    LiveFigure,
+    new_figure,
+    plot_gradient_profile,
+    show_static,
+)
 from .batchnorm import plot_bn_profiles, plot_bn_training, plot_running_means
 from .clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from .decision import DecisionPlot, grid
@@ -25,6 +33,7 @@ from .surface import SurfacePlot
 
 __all__ = [
     "COLORS",
+    "DRAW_LOCK",
     "ClipPlot",
     "DecisionPlot",
     "DualLinePlot",

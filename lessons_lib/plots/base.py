@@ -10,6 +10,7 @@ common form of colour blindness. No global matplotlib state is changed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,8 +22,8 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 
 from ..validation import check_array, check_bool, check_float, check_int
 
-__all__ = ["COLORS", "LinePlot", "LiveFigure", "new_figure", "plot_gradient_profile",
-           "show_static"]
+__all__ = ["COLORS", "DRAW_LOCK", "LinePlot", "LiveFigure", "new_figure",
+           "plot_gradient_profile", "show_static"]
 
 #: Okabe–Ito colour-blind-safe palette.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -40,6 +41,18 @@ _PROBLEM_TITLES = {
 
 
 _MARGINS = ("left", "right", "bottom", "top", "wspace")
+
+#: The one lock under which the kernel draws figures and updates panels.
+#: A kernel may run a panel's callbacks on a second thread: JupyterLab ≥ 4.4
+#: sends widget messages to a kernel *subshell* (its default
+#: ``commsOverSubshells: perCommTarget``) and ipykernel ≥ 7 serves each
+#: subshell on its own thread, concurrently with the cell running on the main
+#: thread. matplotlib is not thread-safe: two threads drawing the same figure
+#: (or any figures: the text and math-text caches are shared) tear frames,
+#: lose artists or raise. Every :class:`LiveFigure` draw, every panel update
+#: and every message a live canvas gets from the page run under this lock.
+#: Re-entrant, so a draw inside an update takes it again freely.
+DRAW_LOCK = threading.RLock()
 
 
 class LiveFigure(Figure):
@@ -77,7 +90,14 @@ class LiveFigure(Figure):
         return found
 
     def draw(self, renderer: Any) -> None:
-        """Draw the figure; restore the static part instead when it is unchanged."""
+        """Draw the figure; restore the static part instead when it is unchanged.
+
+        Runs under :data:`DRAW_LOCK`, whichever thread asks.
+        """
+        with DRAW_LOCK:
+            self._draw_locked(renderer)
+
+    def _draw_locked(self, renderer: Any) -> None:
         if self.canvas.is_saving() or not hasattr(renderer, "copy_from_bbox"):
             self._background = None          # a draw we cannot keep: start afresh next time
             super().draw(renderer)

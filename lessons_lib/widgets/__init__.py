@@ -14,7 +14,7 @@
 
 from .activation import ActivationPanel, DeadReluPanel, activation_panel, dead_relu_panel
 from .backprop import BackpropPanel, backprop_panel
-from .base import Panel, is_live, send_full_frames
+from .base import Panel, is_live, prepare_live_canvas
 from .batchnorm import BNGradientPanel, RunningMeanPanel, bn_gradient_panel, running_mean_panel
 from .clipping import ClipPanel, PenaltyPanel, clip_panel, penalty_panel
 from .delta import DeltaRulePanel, delta_rule_panel
@@ -56,7 +56,7 @@ __all__ = [
     "gradient_flow_lab",
     "init_explorer",
     "is_live",
-    "send_full_frames",
+    "prepare_live_canvas",
     "penalty_panel",
     "perceptron_panel",
     "residual_panel",

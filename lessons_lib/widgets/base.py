@@ -41,7 +41,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["Panel", "is_live", "send_full_frames"]
+from ..plots.base import DRAW_LOCK
+
+__all__ = ["Panel", "is_live", "prepare_live_canvas"]
 
 
 def is_live(fig: Figure) -> bool:
@@ -49,42 +51,55 @@ def is_live(fig: Figure) -> bool:
     return isinstance(fig.canvas, W.DOMWidget)
 
 
-def send_full_frames(canvas: Any) -> None:
-    """Make a live (WebAgg / ipympl) canvas send every frame whole, never as a diff.
+def prepare_live_canvas(canvas: Any) -> None:
+    """Make a live (ipympl) canvas safe: whole frames, page messages under the draw lock.
 
-    By default the canvas sends a frame as a *diff*: only the pixels that
-    changed since the previous frame, the rest transparent, to be drawn over
-    what the page already shows. ipympl's page side decodes each frame
-    through a single ``Image`` and draws it when it has loaded; a frame that
-    arrives while the previous one is still loading replaces it, so that
-    one is never drawn, and the image mode (full or diff) is read when the
-    frame is drawn, not when it arrived. Frames come in bursts — a fast drag,
-    a training loop, a busy kernel or page flushing queued messages — and
-    then a lost diff leaves its pixels stale for good: later diffs only
-    repaint what changes again, so axes, labels or a whole panel can stay
-    missing, lines can show twice, and no slider move repairs it.
+    **Whole frames.** By default the canvas sends a frame as a *diff*: only
+    the pixels that changed since the previous frame, the rest transparent,
+    to be drawn over what the page already shows. ipympl's page side decodes
+    each frame through a single ``Image`` and draws it once it has loaded; a
+    frame that arrives while the previous one is still loading replaces it,
+    so that one is never drawn, and the image mode (full or diff) is read
+    when a frame is drawn, not when it arrived. Frames come in bursts — a
+    fast drag, a training loop, a page flushing queued messages — and a lost
+    diff leaves its pixels stale for good: later diffs repaint only what
+    changes again, so axes, labels or a whole plot stay missing, lines show
+    twice, and no slider move repairs it. A whole frame depends on nothing
+    drawn before it: a lost one costs nothing, the next replaces the
+    picture, and the last frame sent is the one that stays. It costs ~4 ms
+    more to encode (PNG of a 540×270 figure: ~6 ms instead of ~2 ms) and
+    ~20 kB instead of ~1 kB.
 
-    A whole frame depends on nothing drawn before it: a lost frame costs
-    nothing, because the next one replaces the picture, and the last frame
-    sent is the one that stays. It costs ~4 ms more to encode (PNG of a
-    540×270 figure: ~6 ms instead of ~2 ms) and ~20 kB instead of ~1 kB.
+    **One thread at a time.** Messages from the page (draw, refresh, resize,
+    pixel ratio) may be handled on a kernel subshell thread while a cell
+    runs on the main thread (see :data:`lessons_lib.plots.DRAW_LOCK`). They
+    are handled, and frames are read from the renderer, under that lock, so
+    a frame is never taken from a half-drawn canvas.
 
     Parameters
     ----------
-    canvas : matplotlib FigureCanvasWebAggCore
-        An ipympl canvas (``fig.canvas`` under ``%matplotlib widget``).
+    canvas : ipympl Canvas
+        ``fig.canvas`` under ``%matplotlib widget`` (a matplotlib
+        ``FigureCanvasWebAggCore``).
     """
     if not callable(getattr(canvas, "get_diff_image", None)) or not hasattr(canvas,
                                                                              "_force_full"):
         raise TypeError(f"canvas must be a WebAgg/ipympl canvas (with get_diff_image), "
                         f"got {type(canvas).__name__}")
     diff_image = type(canvas).get_diff_image
+    handle_event = type(canvas).handle_event
 
     def full_image() -> bytes | None:
-        canvas._force_full = True      # matplotlib's own "next frame is whole" flag
-        return diff_image(canvas)
+        with DRAW_LOCK:
+            canvas._force_full = True      # matplotlib's own "next frame is whole" flag
+            return diff_image(canvas)
+
+    def handle_event_locked(event: Any) -> Any:
+        with DRAW_LOCK:
+            return handle_event(canvas, event)
 
     canvas.get_diff_image = full_image
+    canvas.handle_event = handle_event_locked
 
 
 class Panel:
@@ -146,7 +161,7 @@ class Panel:
             canvas.footer_visible = False
             canvas.toolbar_visible = False
             canvas.resizable = False
-            send_full_frames(canvas)
+            prepare_live_canvas(canvas)
             self.view: W.Widget = canvas
         else:
             self.view = W.Output()
@@ -177,13 +192,14 @@ class Panel:
         if unknown:
             raise ValueError(f"values must name controls of this panel {list(self.controls)}, "
                              f"got {unknown}")
-        self._holding = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        self.update()
+        with DRAW_LOCK:
+            self._holding = True
+            try:
+                for name, value in values.items():
+                    self.controls[name].value = value
+            finally:
+                self._holding = False
+            self.update()
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
         if not getattr(self, "_holding", False):
@@ -193,7 +209,13 @@ class Panel:
         """Compute with the current control values and redraw in place.
 
         Errors are shown in the panel (and kept in ``last_error``), never raised.
+        Runs under :data:`lessons_lib.plots.DRAW_LOCK`: a control's callback may
+        come on another thread than a cell that changes the same panel.
         """
+        with DRAW_LOCK:
+            self._update_locked()
+
+    def _update_locked(self) -> None:
         self.last_error: str | None = None
         try:
             with warnings.catch_warnings():

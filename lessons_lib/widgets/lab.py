@@ -38,7 +38,7 @@ from ..experiments.lab import (
     LabSettings,
     lab_settings,
 )
-from ..plots.base import COLORS
+from ..plots.base import COLORS, DRAW_LOCK
 from ..plots.lab import HEATMAP_RANGE, LabPlot
 from ..validation import check_float, check_int
 from .base import Panel
@@ -288,26 +288,30 @@ class GradientFlowLab(Panel):
 
         Does nothing (but redraw) once the run diverged or finished.
         """
-        self._pending = check_int("n", n, min_value=0, max_value=100_000)
-        self.update()
-        return self.run.step
+        n = check_int("n", n, min_value=0, max_value=100_000)
+        with DRAW_LOCK:
+            self._pending = n
+            self.update()
+            return self.run.step
 
     def tick(self) -> None:
         """One frame of the training loop: a chunk of about ``frame_budget`` seconds, a redraw."""
         t0 = time.perf_counter()
-        self._pending = None
-        self.update()
+        with DRAW_LOCK:
+            self._pending = None
+            self.update()
         self._frame_times.append(time.perf_counter() - t0)
         del self._frame_times[:-50]
 
     def reset(self) -> None:
         """Stop training and start over with new weights (same knobs, step 0)."""
-        self._running = False
-        _TRAINING.discard(self)
-        self._new_run(self.run.settings)
-        self.message = "reset: new weights, step 0"
-        self._sync_buttons()
-        self.update()
+        with DRAW_LOCK:          # a button's callback may run beside the training loop
+            self._running = False
+            _TRAINING.discard(self)
+            self._new_run(self.run.settings)
+            self.message = "reset: new weights, step 0"
+            self._sync_buttons()
+            self.update()
 
     # -- the asynchronous loop -----------------------------------------------------------
     def start(self) -> None:
@@ -317,20 +321,21 @@ class GradientFlowLab(Panel):
         Without a running loop (a plain script) the state becomes ``"training"``
         and :meth:`tick` advances it.
         """
-        if self._running:
-            return
-        if not self.run.can_train:
-            self._new_run(self.run.settings)
-            self.message = "the last run had stopped: started again from step 0"
-        else:
-            self.message = ""
-        for other in list(_TRAINING):              # one lab trains at a time: a lab left
-            if other is not self:                  # behind by re-running its cell stops
-                other.pause()
-        _TRAINING.add(self)
-        self._running = True
-        self._sync_buttons()
-        self.update()
+        with DRAW_LOCK:
+            if self._running:
+                return
+            if not self.run.can_train:
+                self._new_run(self.run.settings)
+                self.message = "the last run had stopped: started again from step 0"
+            else:
+                self.message = ""
+            for other in list(_TRAINING):              # one lab trains at a time: a lab left
+                if other is not self:                  # behind by re-running its cell stops
+                    other.pause()
+            _TRAINING.add(self)
+            self._running = True
+            self._sync_buttons()
+            self.update()
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -340,10 +345,11 @@ class GradientFlowLab(Panel):
 
     def pause(self) -> None:
         """Stop training after the current frame (the model is kept)."""
-        self._running = False
-        _TRAINING.discard(self)
-        self._sync_buttons()
-        self.update()
+        with DRAW_LOCK:
+            self._running = False
+            _TRAINING.discard(self)
+            self._sync_buttons()
+            self.update()
 
     async def _loop(self) -> None:
         try:
@@ -353,14 +359,15 @@ class GradientFlowLab(Panel):
                     break
                 await asyncio.sleep(self.interval)
         finally:
-            _TRAINING.discard(self)
-            if self._running:
-                self._running = False
-                self._sync_buttons()
-                if self.last_error is None:
-                    self.update()
-                elif self.result is not None:      # keep the error visible; fix the state
-                    self.readout.value = self._readout(self.result)
+            with DRAW_LOCK:
+                _TRAINING.discard(self)
+                if self._running:
+                    self._running = False
+                    self._sync_buttons()
+                    if self.last_error is None:
+                        self.update()
+                    elif self.result is not None:  # keep the error visible; fix the state
+                        self.readout.value = self._readout(self.result)
 
     @property
     def fps(self) -> float:
