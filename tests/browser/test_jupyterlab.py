@@ -27,6 +27,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import canvas_checks
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -310,6 +311,8 @@ def click_menu(page, menu: str, command: str) -> None:
 
 def open_notebook(page, server, url_path: str, nb: str) -> None:
     page.add_init_script(PAGE_HELPERS)
+    page.add_init_script(canvas_checks.PAGE_CANVAS_HELPERS)
+    page.add_init_script(canvas_checks.PAGE_SCENARIO_HELPERS)
     page.goto(server.page_url(url_path), wait_until="domcontentloaded")
     try:
         page.wait_for_selector(KERNEL_IDLE, timeout=KERNEL_READY_TIMEOUT_S * 1000)
@@ -507,8 +510,14 @@ def full_page_screenshot(page, path: Path) -> None:
 
 
 def check_notebook(page, server, nb_path: Path, url_path: str, screenshot: Path | None,
-                   *, move_slider: str | None = "key") -> dict:
-    """Open, run all, check errors and panels, move a slider, screenshot. Returns a summary."""
+                   *, move_slider: str | None = "key", canvases: bool = False) -> dict:
+    """Open, run all, check errors and panels, move a slider, screenshot. Returns a summary.
+
+    ``canvases=True`` also checks that every live canvas shows what a full
+    redraw draws, under the conditions of
+    :func:`canvas_checks.check_live_canvases` (JupyterLab only: it talks to
+    the kernel through ``window.jupyterapp``).
+    """
     nb = nb_path.name
     cells = stored_cells(nb_path)
     code_sources = [c["source"] for c in cells if c["type"] == "code"]
@@ -518,6 +527,8 @@ def check_notebook(page, server, nb_path: Path, url_path: str, screenshot: Path 
     panels = check_panels(page, nb, cells)
     slider = move_first_slider(page, nb, move_slider) if move_slider else None
     assert_no_errors(page, nb, "after moving the slider", run["prompts"], code_sources)
+    checked = canvas_checks.check_live_canvases(page, nb, ARTIFACTS) if canvases else {}
+    assert_no_errors(page, nb, "after the canvas checks", run["prompts"], code_sources)
     if screenshot is not None:
         full_page_screenshot(page, screenshot)
     notes = page.evaluate("window.__lt.stderrNotes()")
@@ -525,11 +536,13 @@ def check_notebook(page, server, nb_path: Path, url_path: str, screenshot: Path 
     if overflow:
         notes.append(f"figure wider than its output area (clipped/scrolled) in cells {overflow}")
     summary = {"notebook": nb, "run_all": run, "panels": panels, "slider": slider,
+               "canvases_checked": checked,
                "stderr_or_layout_notes": notes, "console_errors": page.console_errors[:20]}
     print(f"\n{NB(nb)}Run All: {run['seconds']} s in {run['attempts']} attempt(s); "
           f"panels in cells {sorted(panels)}; slider: "
           + (f"{slider['label']!r} {slider['readout'][0]}->{slider['readout'][1]} "
              f"({slider['key']}, {slider['seconds']} s)" if slider else "none")
+          + (f"; canvases equal to a full redraw: {checked}" if checked else "")
           + (f"; notes: {notes}" if notes else "")
           + (f"; browser console errors: {page.console_errors[:5]}" if page.console_errors else ""))
     return summary
@@ -540,7 +553,7 @@ def check_notebook(page, server, nb_path: Path, url_path: str, screenshot: Path 
     None, marks=pytest.mark.skip(reason="no notebooks/*.ipynb yet"))])
 def test_notebook_runs_in_jupyterlab(nb, page, jupyter_server, screenshot_dir):
     check_notebook(page, jupyter_server, NOTEBOOKS / nb, f"lab/tree/notebooks/{nb}?reset",
-                   screenshot_dir / f"{Path(nb).stem}.png")
+                   screenshot_dir / f"{Path(nb).stem}.png", canvases=True)
 
 
 def _versions() -> dict:
