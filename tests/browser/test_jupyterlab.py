@@ -702,3 +702,89 @@ def test_notebook7_runs_all_cells(page, jupyter_server):
     # (they work in JupyterLab); dragging with the mouse works in both.
     check_notebook(page, jupyter_server, NOTEBOOKS / nb, f"notebooks/notebooks/{nb}",
                    None, move_slider="drag")
+
+
+# -- the canvas check can fail ------------------------------------------------------------
+KERNEL_PANEL_OF = """
+import gc as _gc
+from lessons_lib.widgets import Panel as _Panel
+_lt_panel = next(_p for _p in _gc.get_objects()
+                 if isinstance(_p, _Panel) and _p.live and _p.figure.number == {num})
+del _gc, _Panel
+"""
+
+# LiveFigure keeps a blank background, as if the axes had never been drawn; the
+# next redraw (same state, so the fast path) puts only the lines on it.
+KERNEL_STALE_BACKGROUND = """
+_r = _lt_panel.figure.canvas.get_renderer()
+_r.clear()
+_lt_panel.figure._background = (_r, (_r.width, _r.height), _r.copy_from_bbox(_lt_panel.figure.bbox))
+_lt_panel.figure.stale = False
+_lt_panel.update()
+print(_lt_panel.figure.n_fast_draws)
+del _r
+"""
+
+
+def _explorer_figure(page, nb: str) -> str:
+    found = page.evaluate("window.__lt.markExplorer()")
+    assert found, f"{NB(nb)}no gradient explorer"
+    for f in page.evaluate("window.__cv.list()"):
+        if f["cell"] == found["cell"]:
+            return f["num"]
+    raise AssertionError(f"{NB(nb)}the explorer's cell has no live figure")
+
+
+def test_canvas_check_sees_a_stale_picture(page, jupyter_server):
+    """The full-redraw comparison fails on stale pictures, and whole frames survive a lost one.
+
+    1. the kernel draws the lines over a stale (blank) kept background;
+    2. the page's picture is spoiled by hand;
+    3. with matplotlib's diff frames (the fix undone) one frame lost on its way leaves
+       stale pixels; with the panel's whole frames the same loss leaves nothing.
+    """
+    nb = EXPLORER_NOTEBOOK
+    nb_path = NOTEBOOKS / nb
+    cells = stored_cells(nb_path)
+    open_notebook(page, jupyter_server, f"lab/tree/notebooks/{nb}?reset", nb)
+    run_all(page, nb, len(cells), [c["source"] for c in cells if c["type"] == "code"])
+    check_panels(page, nb, cells)
+    num = _explorer_figure(page, nb)
+    check = canvas_checks
+
+    def differing() -> int:
+        (res,) = check.compare_canvases(page, [num])
+        return res["differing"]
+
+    assert differing() == 0
+    assert "Error" not in check.kernel_exec(page, KERNEL_PANEL_OF.format(num=int(num)))
+
+    out = check.kernel_exec(page, KERNEL_STALE_BACKGROUND)
+    assert out.strip().isdigit(), out
+    page.wait_for_timeout(1000)
+    assert differing() > 1000, "a frame drawn over a blank kept background went unnoticed"
+
+    check.kernel_exec(page, "_lt_panel.update()")            # repaired by a full redraw
+    assert differing() == 0
+    check.scroll_to_figure(page, num)
+    page.evaluate("n => window.__cv.spoil(n)", num)
+    (res,) = [page.evaluate("([n, png]) => window.__cv.compare(n, png)",
+                            [num, check.kernel_full_frames(page, [num])[num]["png"]])]
+    assert res["differing"] > 1000, "a spoiled page picture went unnoticed"
+
+    def lose_one_frame(undo_fix: bool) -> int:
+        check.kernel_exec(page, "del _lt_panel.figure.canvas.get_diff_image" if undo_fix else
+                          "import lessons_lib as _ll\n"
+                          "_ll.widgets.prepare_live_canvas(_lt_panel.figure.canvas)")
+        check.kernel_exec(page, "_lt_panel.set(depth=12)")
+        page.wait_for_timeout(800)
+        page.evaluate("() => { window.__cvs.state.dropNext = 1; }")
+        check.kernel_exec(page, "_lt_panel.set(depth=20)")      # lost on its way
+        page.wait_for_timeout(800)
+        assert page.evaluate("window.__cvs.state.dropNext") == 0, "no frame was lost"
+        check.kernel_exec(page, "_lt_panel.set(depth=21)")
+        page.wait_for_timeout(800)
+        return differing()
+
+    assert lose_one_frame(undo_fix=True) > 100, "diff frames with one lost frame looked right"
+    assert lose_one_frame(undo_fix=False) == 0, "a lost whole frame spoiled the picture"
