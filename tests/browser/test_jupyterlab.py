@@ -788,3 +788,84 @@ def test_canvas_check_sees_a_stale_picture(page, jupyter_server):
 
     assert lose_one_frame(undo_fix=True) > 100, "diff frames with one lost frame looked right"
     assert lose_one_frame(undo_fix=False) == 0, "a lost whole frame spoiled the picture"
+
+
+# -- keydown -> new pixels for every panel ------------------------------------------------
+PANEL_LATENCY_FILE = ARTIFACTS / "browser_panel_latency.json"
+PANEL_SAMPLES = 12
+PANEL_WARMUP = 2
+PANEL_MISS_TIMEOUT_MS = 3000
+
+
+def _slider_latency(page, nb: str, num: str, samples: int, warmup: int) -> dict:
+    """Keydown on figure ``num``'s first slider -> new pixels on its canvas, ``samples`` times.
+
+    Moves one way until the slider's end, then back (a value revisited may be
+    memoised, as it is in class). Returns the samples and what was moved.
+    """
+    check = canvas_checks
+    check.scroll_to_figure(page, num)
+    info = page.evaluate("n => window.__cvs.markControls(n)", num)
+    if not info or not info["slider"]:
+        return {}
+    page.evaluate("""() => {
+        document.querySelectorAll('[data-lt="canvas"]').forEach(e => e.removeAttribute('data-lt'));
+        document.querySelector('[data-cv="figure"] canvas').setAttribute('data-lt', 'canvas');
+    }""")
+    check.wait_settled(page, num, quiet_s=0.5)
+    handle = page.locator('[data-cvs="handle"]')
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    key = "ArrowLeft" if info["slider"]["now"] >= info["slider"]["max"] else "ArrowRight"
+    results, misses, turns = [], 0, 0
+    while len(results) < samples + warmup and turns < 4:
+        before = page.evaluate("window.__cvs.readout()")
+        page.evaluate("ms => window.__lt.armLatency(ms)", PANEL_MISS_TIMEOUT_MS)
+        page.keyboard.press(key)
+        r = page.evaluate("window.__lt.latency.done")
+        if page.evaluate("window.__cvs.readout()") == before:      # at an end: turn round
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+            turns += 1
+            continue
+        if r["keyToPixelsMs"] is None:
+            misses += 1
+        else:
+            results.append(r["keyToPixelsMs"])
+        check.wait_settled(page, num, quiet_s=0.4)
+    kept = results[warmup:]
+    return {"notebook": nb, "figure": num, "slider": info["slider"]["label"],
+            "n": len(kept), "misses": misses,
+            "median_ms": round(statistics.median(kept), 1) if kept else None,
+            "p95_ms": round(_percentile(kept, 95), 1) if kept else None,
+            "samples_ms": [round(x, 1) for x in kept]}
+
+
+def test_every_panel_latency(page, jupyter_server):
+    """Benchmark (asserts only that it measured): keydown -> new pixels, every live panel."""
+    rows = []
+    for nb in NOTEBOOK_NAMES:
+        nb_path = NOTEBOOKS / nb
+        cells = stored_cells(nb_path)
+        if not any(c["widget"] for c in cells):
+            continue
+        open_notebook(page, jupyter_server, f"lab/tree/notebooks/{nb}?reset", nb)
+        run_all(page, nb, len(cells), [c["source"] for c in cells if c["type"] == "code"])
+        check_panels(page, nb, cells)
+        for f in page.evaluate("window.__cv.list()"):
+            if f["num"]:
+                row = _slider_latency(page, nb, f["num"], PANEL_SAMPLES, PANEL_WARMUP)
+                if row:
+                    rows.append(row)
+                    print(f"\n{NB(nb)}figure {row['figure']}, slider {row['slider']!r}: "
+                          f"median {row['median_ms']} ms, p95 {row['p95_ms']} ms "
+                          f"(n={row['n']}, misses {row['misses']})")
+        jupyter_server.shutdown_kernels()
+    report = {"what": "keydown on each live panel's first slider -> first animation frame "
+                      "with changed canvas pixels (performance.now() in the page)",
+              "panels": rows,
+              "machine": {"cpus": os.cpu_count(), "loadavg_1_5_15": list(os.getloadavg()),
+                          "platform": platform.platform()},
+              "versions": _versions(), "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    PANEL_LATENCY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    PANEL_LATENCY_FILE.write_text(json.dumps(report, indent=2) + "\n")
+    assert rows and all(r["n"] >= 10 for r in rows), [(r["notebook"], r["n"]) for r in rows]
