@@ -142,6 +142,19 @@ def test_the_explorer_redraws_only_its_lines_while_a_slider_is_dragged(agg):
     assert fast >= 12, f"only {fast} of 20 drag steps kept the axes"
 
 
+def test_the_delta_rule_panel_redraws_only_its_path_and_curve_while_eta_is_dragged(agg):
+    panel = ll.widgets.delta_rule_panel()
+    fig = panel.figure
+    _pixels(fig)
+    slider = panel.controls["lr"]
+    full0, fast0 = fig.n_full_draws, fig.n_fast_draws
+    for k in range(1, 11):
+        slider.value = round(0.3 + 0.01 * k, 2)
+        np.testing.assert_array_equal(_pixels(fig), _full_pixels(fig))
+    fast = fig.n_fast_draws - fast0
+    assert fast >= 8, f"only {fast} of 10 drag steps kept the contours and axes"
+
+
 def test_live_backend_uses_the_fast_path():
     old = matplotlib.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
@@ -384,6 +397,15 @@ def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):
     assert "slider drag" in out and "random jumps" in out and "faster on a drag" in out
 
 
+def test_include_y_is_always_shown_and_widened_by_the_data(agg):
+    plot = LinePlot(["a"], logy=True, include_y=(1e-4, 1e2))
+    plot.update([0, 1, 2], {"a": [1.0, 2.0, 3.0]})
+    lo, hi = plot.ax.get_ylim()
+    assert lo <= 1e-4 and hi >= 1e2
+    plot.update([0, 1, 2], {"a": [1.0, 1e5, 1e8]})
+    assert plot.ax.get_ylim()[1] >= 1e8 and plot.ax.get_ylim()[0] <= 1e-4
+
+
 def test_fixed_ylim_is_kept_whatever_the_data(agg):
     plot = LinePlot(["a"], ylim=(-1.0, 1.0))
     plot.update([0, 1, 2], {"a": [5.0, -7.0, 100.0]})
@@ -400,6 +422,9 @@ def test_fixed_ylim_is_kept_whatever_the_data(agg):
     ({"ylim": (0.0, 1.0), "logy": True}, ValueError, r"ylim\[0\]"),
     ({"ylim": (0.0, float("nan"))}, ValueError, r"ylim\[1\]"),
     ({"round_x": "yes"}, TypeError, "round_x"),
+    ({"include_y": (2.0, 1.0)}, ValueError, "include_y must be increasing"),
+    ({"include_y": (0.0, 1.0), "logy": True}, ValueError, r"include_y\[0\]"),
+    ({"include_y": 5}, TypeError, "include_y must be a pair"),
 ])
 def test_lineplot_rejects_bad_limits(agg, kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -244,6 +244,9 @@ class LinePlot:
     ylim : (float, float), optional
         Fixed y limits: the data never move the y axis (also settable later
         as the attribute ``fixed_ylim``).
+    include_y : (float, float), optional
+        A y range the axis always shows, whatever the data (e.g. ``(1e-4, 1e2)``
+        so that slopes compare across slider values); the data widen it.
 
     Attributes
     ----------
@@ -257,7 +260,8 @@ class LinePlot:
                  ylabel: str = "", title: str = "", logy: bool = False,
                  styles: Mapping[str, Mapping[str, Any]] | None = None,
                  legend: bool = True, round_x: bool = False,
-                 ylim: tuple[float, float] | None = None) -> None:
+                 ylim: tuple[float, float] | None = None,
+                 include_y: tuple[float, float] | None = None) -> None:
         if isinstance(labels, str) or not labels or not all(isinstance(s, str) for s in labels):
             raise TypeError(f"labels must be a non-empty list of str, got {labels!r}")
         self.logy = check_bool("logy", logy)
@@ -265,6 +269,8 @@ class LinePlot:
         self._ylim: tuple[float, float] | None = None   # as set by _rescale (decades if logy)
         self._fixed_ylim: tuple[float, float] | None = None
         self.fixed_ylim = ylim
+        self.include_y = (None if include_y is None
+                          else _check_limits("include_y", include_y, self.logy))
         own_figure = ax is None
         if own_figure:
             fig = new_figure()
@@ -308,19 +314,7 @@ class LinePlot:
 
     @fixed_ylim.setter
     def fixed_ylim(self, ylim: tuple[float, float] | None) -> None:
-        if ylim is None:
-            self._fixed_ylim = None
-            return
-        if (not isinstance(ylim, (tuple, list)) or len(ylim) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                           for v in ylim)):
-            raise TypeError(f"ylim must be a pair of numbers (low, high), got {ylim!r}")
-        lo = (check_float("ylim[0]", ylim[0], min_value=0.0, min_inclusive=False) if self.logy
-              else check_float("ylim[0]", ylim[0]))
-        hi = check_float("ylim[1]", ylim[1])
-        if not hi > lo:
-            raise ValueError(f"ylim must be increasing, got {tuple(ylim)}")
-        self._fixed_ylim = (lo, hi)
+        self._fixed_ylim = None if ylim is None else _check_limits("ylim", ylim, self.logy)
 
     def legend_html(self) -> str:
         """The legend as a line of HTML (colour swatch and label per visible line)."""
@@ -415,6 +409,8 @@ class LinePlot:
         if self.fixed_ylim is not None:
             _set_limits(self.ax.set_ylim, self.ax.get_ylim(), self.fixed_ylim)
             return
+        if self.include_y is not None:
+            values = [*values, np.asarray(self.include_y)]
         if not values:
             return
         v = np.concatenate(values)
@@ -500,6 +496,19 @@ def _nice_limits(lo: float, hi: float) -> tuple[float, float]:
             break
     nice = float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
     return nice if all(np.isfinite(nice)) else (lo, hi)
+
+
+def _check_limits(name: str, limits: Any, logy: bool) -> tuple[float, float]:
+    """``(low, high)`` as floats, increasing, and positive on a log axis."""
+    if (not isinstance(limits, (tuple, list)) or len(limits) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in limits)):
+        raise TypeError(f"{name} must be a pair of numbers (low, high), got {limits!r}")
+    lo = (check_float(f"{name}[0]", limits[0], min_value=0.0, min_inclusive=False) if logy
+          else check_float(f"{name}[0]", limits[0]))
+    hi = check_float(f"{name}[1]", limits[1])
+    if not hi > lo:
+        raise ValueError(f"{name} must be increasing, got {tuple(limits)}")
+    return (lo, hi)
 
 
 def _set_limits(setter: Any, current: tuple[float, float], new: tuple[float, float]) -> None:

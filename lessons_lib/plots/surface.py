@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..validation import check_array, check_int
-from .base import COLORS, new_figure
+from .base import COLORS, LiveFigure, new_figure
 
 __all__ = ["SurfacePlot"]
 
@@ -92,6 +92,10 @@ class SurfacePlot:
                             fontsize="small", color="#B00020",
                             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#B00020"})
         self.note.set_visible(False)
+        if isinstance(self.fig, LiveFigure):
+            # redrawn on every step over the kept pixels of the contours (see LiveFigure)
+            for artist in (*self.paths.values(), self.note):
+                artist.set_animated(True)
 
     def update(self, weights: Mapping[str, Any]) -> str:
         """Move the paths to new data.

@@ -53,8 +53,10 @@ class DeltaRulePanel(Panel):
         # plain-text labels (mathtext costs render time on every redraw)
         self.surface = SurfacePlot(w0, w1, E, labels=["path"], minimum=linear_minimum(X, T)[:, 0],
                                    ax=ax, xlabel="w₀ (bias weight)", ylabel="w₁ (input weight)")
+        # at least 1e-4..1e2 in view, so slopes compare across η
         self.plot = LinePlot([_CURVE], ax=loss_ax, xlabel="step",
-                             ylabel="E − E_min (log scale)", logy=True, legend=False)
+                             ylabel="E − E_min (log scale)", logy=True, legend=False,
+                             include_y=(1e-4, 1e2))
         controls = {
             "lr": W.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="η",
                                 readout_format=".2f", continuous_update=True,
@@ -67,10 +69,7 @@ class DeltaRulePanel(Panel):
 
     def _draw(self, p: Any) -> str:
         self.surface.update({"path": p.weights})
-        note = self.plot.update(p.steps, {_CURVE: p.excess})
-        lo, hi = self.plot.ax.get_ylim()           # keep at least 1e-4..1e2 in view, so
-        self.plot.ax.set_ylim(min(lo, 1e-4), max(hi, 1e2))   # slopes compare across η
-        return note
+        return self.plot.update(p.steps, {_CURVE: p.excess})
 
     def _readout(self, p: Any) -> str:
         verdict = ("<b style='color:#B00020'>diverges</b>" if p.diverges
