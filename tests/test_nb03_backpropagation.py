@@ -232,14 +232,17 @@ def test_claim_mean_error_with_lr_8_steps_like_summed_error_with_lr_2():
 
 
 def test_claim_plateau_near_half_then_drop_small_lr_slower_large_lr_jumpy():
-    runs = {lr: train_xor(3, lr) for lr in (0.3, 2.0, 20.0)}
+    """The figure's three rates. eta = 15, not 20: at 20 whether the run ever leaves the
+    plateau depends on the last digits of the arithmetic (it stays on it on some CPUs)."""
+    runs = {lr: train_xor(3, lr) for lr in (0.3, 2.0, 15.0)}
     # E = 0.5 is the error of answering 0.5 to all four inputs: the plateau
     assert 0.45 < runs[2.0].loss[50] < 0.55
     assert 0.45 < runs[0.3].loss[300] < 0.55
     assert runs[0.3].loss[-1] > 10 * runs[2.0].loss[-1]         # small eta: slower
-    early = runs[20.0].loss[:500]
+    early = runs[15.0].loss[:500]
     assert np.sum(np.diff(early) > 0) > 20                       # large eta jumps around ...
-    assert runs[20.0].loss[-1] < runs[20.0].loss[0] / 100        # ... before it drops
+    assert runs[15.0].loss[-1] < runs[15.0].loss[0] / 100        # ... before it drops
+    assert np.all(runs[15.0].loss[300:] < runs[15.0].loss[0] / 100)   # and stays down
 
 
 def test_claim_plateau_outputs_are_about_one_half():

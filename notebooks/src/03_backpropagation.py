@@ -232,7 +232,7 @@ print("accuracy:", ll.training.accuracy(model, X2, y), f"  final loss: {result.l
 # %%
 from lessons_lib.plots.activation import DualLinePlot
 
-runs = {f"η = {lr:g}": train_xor(3, lr) for lr in (0.3, 2.0, 20.0)}
+runs = {f"η = {lr:g}": train_xor(3, lr) for lr in (0.3, 2.0, 15.0)}
 fig = DualLinePlot(list(runs), ["‖δ¹‖ input side", "‖δ²‖ output side"],
                    xlabel="training step", left_ylabel="error E (log scale)",
                    right_ylabel="‖δ‖ (log scale)", left_logy=True, right_logy=True,
