@@ -112,7 +112,7 @@ window.__cv = (() => {
       if (!f) return {num, found: false};
       const c = canvasOf(f);
       const ref = await decode(png);
-      const r = f.getBoundingClientRect();
+      const r = c.getBoundingClientRect();
       const res = {num, found: true, cell: cells().indexOf(f.closest('.jp-Cell')),
                    page: [c.width, c.height], kernel: [ref.width, ref.height],
                    shown: [Math.round(r.width), Math.round(r.height)],

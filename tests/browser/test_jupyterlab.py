@@ -869,3 +869,27 @@ def test_every_panel_latency(page, jupyter_server):
     PANEL_LATENCY_FILE.parent.mkdir(parents=True, exist_ok=True)
     PANEL_LATENCY_FILE.write_text(json.dumps(report, indent=2) + "\n")
     assert rows and all(r["n"] >= 10 for r in rows), [(r["notebook"], r["n"]) for r in rows]
+
+
+def test_live_canvases_on_a_high_dpi_screen(browser, jupyter_server):
+    """At a device-pixel ratio of 2 the canvas holds 4× the pixels: still a full redraw's."""
+    import contextlib
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
+    context.set_default_timeout(60_000)
+    try:
+        pg = context.new_page()
+        nb = EXPLORER_NOTEBOOK
+        cells = stored_cells(NOTEBOOKS / nb)
+        open_notebook(pg, jupyter_server, f"lab/tree/notebooks/{nb}?reset", nb)
+        run_all(pg, nb, len(cells), [c["source"] for c in cells if c["type"] == "code"])
+        check_panels(pg, nb, cells)
+        num = _explorer_figure(pg, nb)
+        (res,) = canvas_checks.compare_canvases(pg, [num])
+        assert res["page"][0] == 2 * res["shown"][0], res   # really twice the CSS pixels
+        checked = canvas_checks.check_live_canvases(pg, nb, ARTIFACTS)
+        assert "after rapid slider presses" in checked
+    finally:
+        with contextlib.suppress(Exception):
+            context.close()
+        jupyter_server.shutdown_kernels()
