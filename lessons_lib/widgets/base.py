@@ -16,6 +16,11 @@ inline backend the panel still works, slower:
 the figure is re-rendered into an ``Output`` as a PNG. Any exception from a
 callback lands, visible, in the panel's error area instead of being lost.
 
+A control's callback may run on a kernel subshell thread while a cell runs
+on the main thread, so an update (compute, draw, render, send) holds
+:data:`lessons_lib.plots.DRAW_LOCK`, and a live canvas sends every frame
+whole (see :func:`prepare_live_canvas`).
+
 A new panel is a handful of lines::
 
     plot = plots.LinePlot(["loss"], xlabel="step", ylabel="loss", logy=True)

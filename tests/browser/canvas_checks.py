@@ -434,4 +434,13 @@ def check_live_canvases(page, nb: str, artifacts: Path) -> dict:
         busy = page.evaluate("async () => { await window.__cvBusy; return 'done'; }")
         assert busy == "done"
         verify("after keys pressed while the kernel was busy", [num])
+    shots = artifacts / "panels"
+    shots.mkdir(parents=True, exist_ok=True)
+    for num in figures:                      # what the student sees, panel by panel
+        scroll_to_figure(page, num)
+        page.locator('[data-cv="figure"]').evaluate(
+            "f => f.closest('.jp-OutputArea-output').setAttribute('data-cv-panel', '1')")
+        panel = page.locator('[data-cv-panel="1"]')
+        panel.screenshot(path=str(shots / f"{stem}-figure{num}.png"))
+        panel.evaluate("e => e.removeAttribute('data-cv-panel')")
     return checked
