@@ -59,7 +59,7 @@ gradient_flow_lab()
 # $g$; clipping by global norm rescales it, $g \leftarrow g\,\min(1, c/\|g\|)$,
 # and the update is $W \leftarrow W - \eta\,g$.
 
-# %% [markdown]
+# %% [markdown] tags=["voila-hide"]
 # ## The lab in a few lines
 #
 # The panel is a `LabRun` (a model and its training history) drawn by a
@@ -71,7 +71,7 @@ gradient_flow_lab()
 # next. So the cell prints only what does not depend on them: a loss that ends
 # far below 0.01 is printed as "below 0.01".
 
-# %%
+# %% tags=["voila-hide"]
 from lessons_lib.experiments.lab import LabRun
 
 sigmoid_run = LabRun(depth=10, activation="sigmoid", lr=0.03)
@@ -87,7 +87,7 @@ for name, run in (("sigmoid", sigmoid_run), ("tanh", tanh_run)):
           f"step 1: ‖∂E/∂W¹‖ / ‖∂E/∂W¹¹‖ = {g[0] / g[-1]:.1g}")
 print(f"ln 2 = {np.log(2):.3f};  tanh training accuracy {tanh_run.accuracy():.0%}")
 
-# %% [markdown]
+# %% [markdown] tags=["voila-hide"]
 # The sigmoid network's first layer gets about $10^{-5}$ of the gradient the
 # output layer gets (each sigmoid layer can pass back at most a quarter of the
 # signal, lesson 05), and its loss never leaves $\ln 2$. The upper layers
@@ -97,7 +97,7 @@ print(f"ln 2 = {np.log(2):.3f};  tanh training accuracy {tanh_run.accuracy():.0%
 # slope reaches 1, the gradient arrives nearly whole and the network fits every
 # training point. Here are both runs as the lab draws them:
 
-# %%
+# %% tags=["voila-hide"]
 from lessons_lib.plots.lab import LabPlot
 
 for run in (sigmoid_run, tanh_run):
@@ -125,7 +125,7 @@ for run in (sigmoid_run, tanh_run):
 #    the weights by more than η · 0.1 = 0.1, and the same η reaches 100 %
 #    training accuracy within 300 steps.
 
-# %% [markdown]
+# %% [markdown] tags=["voila-hide"]
 # ## Exercise: rescue a 30-layer sigmoid net
 #
 # In the lab, choose the *circles* data set, depth 30 and *sigmoid*, and press
@@ -138,19 +138,19 @@ for run in (sigmoid_run, tanh_run):
 # The check trains the network for 100 steps and passes at 90 % training
 # accuracy or more.
 
-# %%
+# %% tags=["voila-hide"]
 def lab_setting():
     """Knob values that let a 30-layer sigmoid network learn the circles."""
     # YOUR CODE HERE: return a dict of knob values
     raise NotImplementedError
 
 
-# %%
+# %% tags=["voila-hide"]
 from lessons_lib.exercises.lab import check_lab_setting
 
 check_lab_setting(lab_setting)
 
-# %% hidden
+# %% tags=["voila-hide"] hidden
 def lab_setting_solution():
     """BatchNorm re-centres every layer's input where the sigmoid is steep;
     the shortcuts hand the learning signal past each layer unchanged."""
@@ -159,7 +159,7 @@ def lab_setting_solution():
 
 check_lab_setting(lab_setting_solution)
 
-# %% [markdown]
+# %% [markdown] tags=["voila-hide"]
 # > **In a framework**
 # >
 # > **Keras**: `keras.layers.Dense(16, kernel_initializer="he_normal",
