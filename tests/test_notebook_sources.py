@@ -22,15 +22,91 @@ def test_there_are_notebooks():
     assert SRC, "no notebook sources in notebooks/src"
 
 
+def _excerpt(text: str, other: str, width: int = 70) -> str:
+    """The first line of ``text`` that differs from ``other``, shortened to ``width``."""
+    lines, others = text.splitlines() or [""], other.splitlines() or [""]
+    common = min(len(lines), len(others))
+    i = next((k for k in range(common) if lines[k] != others[k]), common)
+    i = min(i, len(lines) - 1)                     # other has extra lines: show our last
+    line = lines[i].strip()
+    return f"line {i + 1}: " + repr(line if len(line) <= width else line[:width - 1] + "…")
+
+
+def stale_message(name: str, nb, cells: list[dict]) -> str:
+    """What differs between a stored notebook and its source, and how to rebuild safely.
+
+    A student's saved notebook holds their own answers: rebuilding would
+    overwrite it, so the message says what differs and how to keep that work
+    before it names the build command.
+    """
+    stored = [(c.cell_type, c.source, list(c.metadata.get("tags", []))) for c in nb.cells]
+    source = [(c["type"], c["source"], list(c["tags"])) for c in cells]
+    differing = [i for i, (a, b) in enumerate(zip(stored, source, strict=False))
+                 if a != b]
+    if len(stored) != len(source):
+        differing.append(min(len(stored), len(source)))
+    first = differing[0]
+    lines = [f"notebooks/{name}.ipynb does not match its source notebooks/src/{name}.py: "
+             f"{len(stored)} cells stored, {len(source)} in the source; "
+             f"first difference at cell {first} "
+             f"(cells that differ: {', '.join(map(str, differing[:8]))}"
+             f"{', …' if len(differing) > 8 else ''})."]
+    a = stored[first] if first < len(stored) else None
+    b = source[first] if first < len(source) else None
+    if a and b and a[:2] == b[:2]:
+        lines.append(f"  tags, stored: {a[2]}  source: {b[2]}")
+    else:
+        lines.append("  stored notebook " + (f"({a[0]}) {_excerpt(a[1], b[1] if b else '')}"
+                                              if a else "(no such cell)"))
+        lines.append("  source          " + (f"({b[0]}) {_excerpt(b[1], a[1] if a else '')}"
+                                              if b else "(no such cell)"))
+    lines += [
+        "If the stored notebook holds your own work (answers typed in JupyterLab), rebuilding "
+        "overwrites it. Keep it first: save a copy under another name outside notebooks/ "
+        f"(cp notebooks/{name}.ipynb ~/{name}-mine.ipynb, or JupyterLab's File > Save "
+        "Notebook As...), or `git stash` your changes (`git stash pop` brings them back).",
+        f"Then rebuild it from the source: python tools/build_notebooks.py {name[:2]}",
+    ]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])
 def test_stored_notebook_matches_its_source(src):
     target = ROOT / "notebooks" / f"{src.stem}.ipynb"
     assert target.exists(), f"{target.name} was never built: python tools/build_notebooks.py"
     import nbformat
 
-    problems = build.same_cells(nbformat.read(target, as_version=4),
-                                build.parse(src.read_text(encoding="utf-8")))
-    assert not problems, f"{target.name} is stale, rebuild it: {problems}"
+    nb = nbformat.read(target, as_version=4)
+    cells = build.parse(src.read_text(encoding="utf-8"))
+    problems = build.same_cells(nb, cells)
+    assert not problems, stale_message(src.stem, nb, cells)
+
+
+def test_stale_message_names_the_cell_shows_both_sides_and_keeps_the_students_work():
+    import nbformat
+
+    src = SRC[-1]
+    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
+    cells = build.parse(src.read_text(encoding="utf-8"))
+    code = next(i for i, c in enumerate(cells) if c["type"] == "code" and i > 3)
+    nb.cells[code].source = nb.cells[code].source + "\nmy_answer = 42  # a student's line"
+    assert build.same_cells(nb, cells)                   # the test above would fail ...
+    msg = stale_message(src.stem, nb, cells)             # ... with this message
+    assert f"first difference at cell {code}" in msg
+    assert "my_answer = 42" in msg                       # the stored side's differing line
+    assert "source          (code) line" in msg          # and the source's side
+    keep = msg.index("save a copy under another name")
+    assert f"~/{src.stem}-mine.ipynb" in msg and "git stash" in msg
+    assert msg.rindex(f"python tools/build_notebooks.py {src.stem[:2]}") > keep   # last
+    # a changed tag and a missing cell are named too
+    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
+    nb.cells[code].metadata["tags"] = ["raises-exception"]
+    assert "tags, stored: ['raises-exception']" in stale_message(src.stem, nb, cells)
+    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
+    del nb.cells[-1]
+    msg = stale_message(src.stem, nb, cells)
+    assert f"{len(cells) - 1} cells stored, {len(cells)} in the source" in msg
+    assert "(no such cell)" in msg
 
 
 @pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])
