@@ -147,7 +147,7 @@ def test_the_delta_rule_panel_redraws_only_its_path_and_curve_while_eta_is_dragg
     fig = panel.figure
     _pixels(fig)
     slider = panel.controls["lr"]
-    full0, fast0 = fig.n_full_draws, fig.n_fast_draws
+    fast0 = fig.n_fast_draws
     for k in range(1, 11):
         slider.value = round(0.3 + 0.01 * k, 2)
         np.testing.assert_array_equal(_pixels(fig), _full_pixels(fig))
@@ -350,20 +350,23 @@ def test_panel_updates_and_page_messages_wait_for_the_draw_lock():
         canvas.send_binary = sent.append
         canvas._handle_message(canvas, {"type": "initialized"}, [])
         updates, draws = panel.n_updates, panel.figure.n_full_draws + panel.figure.n_fast_draws
+        state = {"method": "update", "state": {"capture_scroll": True}, "buffer_paths": []}
         jobs = [lambda: setattr(panel.controls["weight_scale"], "value", 1.1),
                 lambda: canvas.handle_event({"type": "draw"}),
-                canvas.get_diff_image]
+                canvas.get_diff_image,
+                lambda: canvas.comm.handle_msg({"content": {"data": state},   # from the page
+                                                "buffers": []})]
         with ll.plots.DRAW_LOCK:                     # another thread is drawing
             threads = [threading.Thread(target=job) for job in jobs]
             for t in threads:
                 t.start()
             time.sleep(0.3)
             assert all(t.is_alive() for t in threads), "a job ran without waiting for the lock"
-            assert panel.n_updates == updates and not sent
+            assert panel.n_updates == updates and not sent and not canvas.capture_scroll
         for t in threads:
             t.join(10)
         assert not any(t.is_alive() for t in threads)
-        assert panel.n_updates == updates + 1
+        assert panel.n_updates == updates + 1 and canvas.capture_scroll
         assert panel.figure.n_full_draws + panel.figure.n_fast_draws >= draws + 2
         assert sent
         panel.close()

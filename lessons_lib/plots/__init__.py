@@ -21,6 +21,7 @@ from .base import (
     LiveFigure,
     new_figure,
     plot_gradient_profile,
+    prepare_live_canvas,
     show_static,
 )
 from .batchnorm import plot_bn_profiles, plot_bn_training, plot_running_means
@@ -56,6 +57,7 @@ __all__ = [
     "plot_clipping_runs",
     "plot_decision_maps",
     "plot_gradient_profile",
+    "prepare_live_canvas",
     "plot_overfit_curves",
     "plot_running_means",
     "plot_weight_norms",

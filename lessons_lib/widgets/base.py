@@ -46,7 +46,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..plots.base import DRAW_LOCK
+from ..plots.base import DRAW_LOCK, prepare_live_canvas
 
 __all__ = ["Panel", "is_live", "prepare_live_canvas"]
 
@@ -54,57 +54,6 @@ __all__ = ["Panel", "is_live", "prepare_live_canvas"]
 def is_live(fig: Figure) -> bool:
     """True when ``fig`` has an interactive ipympl canvas (which is a widget)."""
     return isinstance(fig.canvas, W.DOMWidget)
-
-
-def prepare_live_canvas(canvas: Any) -> None:
-    """Make a live (ipympl) canvas safe: whole frames, page messages under the draw lock.
-
-    **Whole frames.** By default the canvas sends a frame as a *diff*: only
-    the pixels that changed since the previous frame, the rest transparent,
-    to be drawn over what the page already shows. ipympl's page side decodes
-    each frame through a single ``Image`` and draws it once it has loaded; a
-    frame that arrives while the previous one is still loading replaces it,
-    so that one is never drawn, and the image mode (full or diff) is read
-    when a frame is drawn, not when it arrived. Frames come in bursts — a
-    fast drag, a training loop, a page flushing queued messages — and a lost
-    diff leaves its pixels stale for good: later diffs repaint only what
-    changes again, so axes, labels or a whole plot stay missing, lines show
-    twice, and no slider move repairs it. A whole frame depends on nothing
-    drawn before it: a lost one costs nothing, the next replaces the
-    picture, and the last frame sent is the one that stays. It costs ~4 ms
-    more to encode (PNG of a 540×270 figure: ~6 ms instead of ~2 ms) and
-    ~20 kB instead of ~1 kB.
-
-    **One thread at a time.** Messages from the page (draw, refresh, resize,
-    pixel ratio) may be handled on a kernel subshell thread while a cell
-    runs on the main thread (see :data:`lessons_lib.plots.DRAW_LOCK`). They
-    are handled, and frames are read from the renderer, under that lock, so
-    a frame is never taken from a half-drawn canvas.
-
-    Parameters
-    ----------
-    canvas : ipympl Canvas
-        ``fig.canvas`` under ``%matplotlib widget`` (a matplotlib
-        ``FigureCanvasWebAggCore``).
-    """
-    if not callable(getattr(canvas, "get_diff_image", None)) or not hasattr(canvas,
-                                                                             "_force_full"):
-        raise TypeError(f"canvas must be a WebAgg/ipympl canvas (with get_diff_image), "
-                        f"got {type(canvas).__name__}")
-    diff_image = type(canvas).get_diff_image
-    handle_event = type(canvas).handle_event
-
-    def full_image() -> bytes | None:
-        with DRAW_LOCK:
-            canvas._force_full = True      # matplotlib's own "next frame is whole" flag
-            return diff_image(canvas)
-
-    def handle_event_locked(event: Any) -> Any:
-        with DRAW_LOCK:
-            return handle_event(canvas, event)
-
-    canvas.get_diff_image = full_image
-    canvas.handle_event = handle_event_locked
 
 
 class Panel:
@@ -162,11 +111,12 @@ class Panel:
         self.live = is_live(figure)
         if self.live:
             canvas = figure.canvas
-            canvas.header_visible = False
-            canvas.footer_visible = False
-            canvas.toolbar_visible = False
-            canvas.resizable = False
             prepare_live_canvas(canvas)
+            with DRAW_LOCK:                # the page's first messages may be served meanwhile
+                canvas.header_visible = False
+                canvas.footer_visible = False
+                canvas.toolbar_visible = False
+                canvas.resizable = False
             self.view: W.Widget = canvas
         else:
             self.view = W.Output()
