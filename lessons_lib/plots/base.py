@@ -136,6 +136,13 @@ def prepare_live_canvas(canvas: Any) -> None:
     more to encode (PNG of a 540×270 figure: ~6 ms instead of ~2 ms) and
     ~20 kB instead of ~1 kB.
 
+    **No frame before the page.** Until the page has said ``initialized``,
+    ipympl sends a frame as raw RGBA bytes rather than a PNG; the page's image
+    then breaks, and the page's next resize (``drawImage`` of that broken
+    image) throws before it sizes the canvas, which stays 0 × 0 for good — a
+    blank panel. So no frame is sent before then: the page asks for a full
+    one (``refresh``) right after it has sized the canvas.
+
     **One thread at a time.** Every message from the page (state updates,
     draw, refresh, resize, pixel ratio) may be handled on a kernel subshell
     thread while a cell runs on the main thread (see :data:`DRAW_LOCK`). They
@@ -159,6 +166,8 @@ def prepare_live_canvas(canvas: Any) -> None:
 
     def full_image() -> bytes | None:
         with DRAW_LOCK:
+            if getattr(canvas, "syncing_data_url", False):
+                return None                # no page yet: see "No frame before the page"
             canvas._force_full = True      # matplotlib's own "next frame is whole" flag
             return diff_image(canvas)
 

@@ -528,6 +528,10 @@ def check_notebook(page, server, nb_path: Path, url_path: str, screenshot: Path 
     slider = move_first_slider(page, nb, move_slider) if move_slider else None
     assert_no_errors(page, nb, "after moving the slider", run["prompts"], code_sources)
     checked = canvas_checks.check_live_canvases(page, nb, ARTIFACTS) if canvases else {}
+    broken = [e for e in page.console_errors
+              if re.search(r"Error setting state|drawImage|broken", e)]
+    assert not broken, (f"{NB(nb)}a live canvas failed in the page (such an error can leave "
+                        f"it blank for good): {broken[:5]}")
     assert_no_errors(page, nb, "after the canvas checks", run["prompts"], code_sources)
     if screenshot is not None:
         full_page_screenshot(page, screenshot)
