@@ -75,9 +75,11 @@ class SurfacePlot:
         low, span = float(E.min()), float(E.max() - E.min())
         levels = low + np.geomspace(span * 3e-4, span, n_levels) if span > 0 else [low]
         self.contour = ax.contour(w0, w1, E, levels=levels, colors="#999999", linewidths=0.8)
+        self.minimum_marker = None
         if minimum is not None:
             m = check_array("minimum", minimum, shape=(2,))
-            ax.plot([m[0]], [m[1]], marker="*", ms=12, color="black", ls="none", zorder=4)
+            (self.minimum_marker,) = ax.plot([m[0]], [m[1]], marker="*", ms=12, color="black",
+                                             ls="none", zorder=4)
         self.paths = {}
         for i, label in enumerate(labels):
             (self.paths[label],) = ax.plot([], [], "-o", color=COLORS[i % len(COLORS)], lw=1.3,
@@ -93,9 +95,11 @@ class SurfacePlot:
                             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#B00020"})
         self.note.set_visible(False)
         if isinstance(self.fig, LiveFigure):
-            # redrawn on every step over the kept pixels of the contours (see LiveFigure)
-            for artist in (*self.paths.values(), self.note):
-                artist.set_animated(True)
+            # redrawn on every step over the kept pixels of the contours (see LiveFigure);
+            # the minimum too, so that it stays on top of the paths
+            for artist in (*self.paths.values(), self.note, self.minimum_marker):
+                if artist is not None:
+                    artist.set_animated(True)
 
     def update(self, weights: Mapping[str, Any]) -> str:
         """Move the paths to new data.
