@@ -353,7 +353,8 @@ def test_panel_updates_and_page_messages_wait_for_the_draw_lock():
         updates, draws = panel.n_updates, panel.figure.n_full_draws + panel.figure.n_fast_draws
         state = {"method": "update", "state": {"capture_scroll": True}, "buffer_paths": []}
         jobs = [lambda: setattr(panel.controls["weight_scale"], "value", 1.1),
-                lambda: canvas.handle_event({"type": "draw"}),
+                lambda: canvas.comm.handle_msg({"content": {"data": {     # a page's draw request
+                    "method": "custom", "content": {"type": "draw"}}}, "buffers": []}),
                 canvas.get_diff_image,
                 lambda: canvas.comm.handle_msg({"content": {"data": state},   # from the page
                                                 "buffers": []})]

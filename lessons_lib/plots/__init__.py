@@ -57,10 +57,10 @@ __all__ = [
     "plot_clipping_runs",
     "plot_decision_maps",
     "plot_gradient_profile",
-    "prepare_live_canvas",
     "plot_overfit_curves",
     "plot_running_means",
     "plot_weight_norms",
+    "prepare_live_canvas",
     "show_static",
     "surface",
 ]

@@ -162,7 +162,6 @@ def prepare_live_canvas(canvas: Any) -> None:
         raise TypeError(f"canvas must be a WebAgg/ipympl canvas (with get_diff_image), "
                         f"got {type(canvas).__name__}")
     diff_image = type(canvas).get_diff_image
-    handle_event = type(canvas).handle_event
 
     def full_image() -> bytes | None:
         with DRAW_LOCK:
@@ -171,12 +170,7 @@ def prepare_live_canvas(canvas: Any) -> None:
             canvas._force_full = True      # matplotlib's own "next frame is whole" flag
             return diff_image(canvas)
 
-    def handle_event_locked(event: Any) -> Any:
-        with DRAW_LOCK:
-            return handle_event(canvas, event)
-
     canvas.get_diff_image = full_image
-    canvas.handle_event = handle_event_locked
     for widget in (canvas, getattr(canvas, "toolbar", None)):
         comm = getattr(widget, "comm", None)
         handle_msg = getattr(widget, "_handle_msg", None)

@@ -178,18 +178,25 @@ def kernel_full_frames(page, nums: list[str] | None = None) -> dict[str, dict]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def wait_settled(page, num: str, quiet_s: float = 0.8, timeout_s: float = 60.0) -> bool:
-    """True once figure ``num``'s canvas has not changed for ``quiet_s`` seconds."""
+def wait_still(page, expression: str, arg=None, quiet_s: float = 0.8,
+               timeout_s: float = 60.0) -> bool:
+    """True once the page's ``expression`` (e.g. a canvas's pixels) has not changed for
+    ``quiet_s`` seconds; False after ``timeout_s``."""
     last, since = None, time.monotonic()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        cur = page.evaluate("n => window.__cv.signature(n)", num)
+        cur = page.evaluate(expression, arg)
         if cur != last:
             last, since = cur, time.monotonic()
         elif time.monotonic() - since >= quiet_s:
             return True
         time.sleep(0.1)
     return False
+
+
+def wait_settled(page, num: str, quiet_s: float = 0.8, timeout_s: float = 60.0) -> bool:
+    """True once figure ``num``'s canvas has not changed for ``quiet_s`` seconds."""
+    return wait_still(page, "n => window.__cv.signature(n)", num, quiet_s, timeout_s)
 
 
 def scroll_to_figure(page, num: str) -> None:

@@ -587,16 +587,9 @@ def _percentile(samples: list[float], q: float) -> float:
 
 def wait_canvas_settled(page, quiet_s: float = 0.6, timeout_s: float = 60) -> bool:
     """True once the explorer canvas has not changed for ``quiet_s`` seconds."""
-    last, since = None, time.monotonic()
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        cur = page.evaluate("document.querySelector('[data-lt=\"canvas\"]').toDataURL()")
-        if cur != last:
-            last, since = cur, time.monotonic()
-        elif time.monotonic() - since >= quiet_s:
-            return True
-        time.sleep(0.1)
-    return False
+    return canvas_checks.wait_still(
+        page, "() => document.querySelector('[data-lt=\"canvas\"]').toDataURL()",
+        quiet_s=quiet_s, timeout_s=timeout_s)
 
 
 def measure_explorer_latency(page, server, nb_path: Path, url_path: str,
