@@ -116,7 +116,10 @@ def test_lesson_has_title_summary_and_next_link(src):
     assert cells[0]["type"] == "markdown"
     assert cells[0]["source"].startswith(f"# {number} · "), "first line: '# NN · Title'"
     last = cells[-1]["source"]
-    assert last.startswith("## Summary"), "the last cell is the summary"
+    if last.startswith("## References"):                 # the papers, after the summary
+        assert re.search(r"^\* .*\b(19|20)\d\d\b", last, re.M), "a paper per line, with its year"
+        last = cells[-2]["source"]
+    assert last.startswith("## Summary"), "the summary is the last cell (or before References)"
     bullets = [ln for ln in last.splitlines() if ln.startswith("* ")]
     assert len(bullets) == 3, "the summary has exactly three bullet lines"
     if number != "11":
