@@ -24,6 +24,15 @@ def runs():
     return E.overfit_sweep(E.DROP_RATES)
 
 
+@pytest.fixture(scope="module")
+def seeds():
+    return E.overfit_seeds(E.DROP_RATES, E.OVERFIT_SEEDS)
+
+
+def _row(seeds, key, p):
+    return seeds[key][E.DROP_RATES.index(p)]
+
+
 # -- the layer ------------------------------------------------------------------------------------
 
 def test_claim_a_new_mask_per_mini_batch_and_kept_entries_become_1_over_q():
@@ -155,7 +164,7 @@ def test_overfit_run_is_the_same_update_as_training_train(p):
 
 
 def test_claim_without_dropout_the_test_loss_turns_up_at_step_30_and_ends_6x_higher(runs):
-    r = runs[0.0]
+    r = runs[0.0]                                      # "seed 0, step by step"
     best = int(np.argmin(r["test_loss"]))
     assert r["best_step"] == 30 == int(r["step"][best])
     assert round(r["final_test"] / r["best_test"]) == 6
@@ -164,34 +173,128 @@ def test_claim_without_dropout_the_test_loss_turns_up_at_step_30_and_ends_6x_hig
     tail = r["train_loss"][best:]
     assert tail[-1] < 0.2 * tail[0]
     assert np.mean(np.diff(tail) < 0) > 0.9
-    # 67 % on the test set, 96 % on the training set
-    assert round(100 * r["test_acc"]) == 67
-    assert round(100 * r["train_acc"]) == 96
 
 
-def test_claim_the_gap_shrinks_at_every_step_of_p(runs):
-    gaps = [runs[p]["gap"] for p in E.DROP_RATES]
-    assert all(b < a for a, b in zip(gaps, gaps[1:], strict=False))
-    assert round(gaps[0], 1) == 4.4
-    assert round(runs[0.5]["gap"], 1) == 0.8
-    assert round(runs[0.7]["gap"], 1) == 0.4
-    for r in runs.values():
-        assert r["gap"] == pytest.approx(r["final_test"] - r["final_train"])
+def test_claim_five_seeds_are_reported():
+    assert E.OVERFIT_SEEDS == (0, 1, 2, 3, 4)
 
 
-def test_claim_training_loss_rises_and_test_loss_falls_with_p(runs):
-    train = [runs[p]["final_train"] for p in E.DROP_RATES]
-    test = [runs[p]["final_test"] for p in E.DROP_RATES]
-    assert all(b > a for a, b in zip(train, train[1:], strict=False))
-    assert all(b < a for a, b in zip(test, test[1:], strict=False))
-    # "the test loss falls more" than the training loss rises
+def test_claim_without_dropout_every_seed_over_fits(seeds):
+    final_test, final_train = _row(seeds, "final_test", 0.0), _row(seeds, "final_train", 0.0)
+    assert np.all((4 < final_test) & (final_test < 5))          # "ends between 4 and 5"
+    assert np.all(final_train < 0.06)                           # "heads for zero"
+    assert np.all(_row(seeds, "best_test", 0.0) < final_test / 5)
+    assert round(100 * _row(seeds, "test_acc", 0.0).mean()) == 67
+    assert round(100 * _row(seeds, "train_acc", 0.0).mean()) == 97
+
+
+def test_claim_the_mean_gap_shrinks_at_every_step_of_p(seeds):
+    gap = seeds["gap"]
+    mean = gap.mean(axis=1)
+    assert np.all(np.diff(mean) < 0)
+    assert round(mean[0], 1) == 4.5
+    assert round(_row(seeds, "gap", 0.5).mean(), 2) == 0.86
+    assert round(_row(seeds, "gap", 0.7).mean(), 2) == 0.37
+    np.testing.assert_allclose(gap, seeds["final_test"] - seeds["final_train"])
+    # "a single seed need not fall at every step: in one of the five, the gap at
+    # p = 0.4 is a little larger than at p = 0.3"
+    rises = np.argwhere(np.diff(gap, axis=0) >= 0)
+    assert len(rises) == 1
+    step, seed = rises[0]
+    assert (E.DROP_RATES[step], E.DROP_RATES[step + 1]) == (0.3, 0.4)
+    # the trend holds in every seed: the strongest dropout has a gap 10x smaller
+    assert np.all(gap[-1] < gap[0] / 10)
+
+
+def test_claim_training_loss_rises_and_test_loss_falls_more_with_p(seeds):
+    train = seeds["final_train"].mean(axis=1)
+    test = seeds["final_test"].mean(axis=1)
+    assert np.all(np.diff(train) > 0)
+    assert np.all(np.diff(test) < 0)
     assert test[0] - test[-1] > train[-1] - train[0]
 
 
-def test_claim_test_accuracy_rises_only_from_67_to_75_percent(runs):
-    assert round(100 * runs[0.0]["test_acc"]) == 67
-    assert round(100 * runs[0.7]["test_acc"]) == 75
-    assert runs[0.7]["train_acc"] < runs[0.0]["train_acc"]
+def test_claim_mean_test_accuracy_rises_only_from_67_to_75_percent(seeds):
+    acc = seeds["test_acc"].mean(axis=1)
+    assert round(100 * acc[0]) == 67 and round(100 * acc[-1]) == 75
+    assert acc[-1] > acc[0]
+    assert seeds["train_acc"].mean(axis=1)[-1] < seeds["train_acc"].mean(axis=1)[0]
+
+
+def test_claim_early_stopping_matches_the_strongest_dropout_on_test_loss(seeds):
+    early0 = _row(seeds, "early_test", 0.0)
+    final7 = _row(seeds, "final_test", 0.7)
+    assert round(early0.mean(), 2) == 0.73 and round(final7.mean(), 2) == 0.70
+    assert abs(early0.mean() - final7.mean()) < 0.05               # "about as good"
+    assert early0.min() < final7.max() and final7.min() < early0.max()   # ranges overlap
+    np.testing.assert_array_equal(_row(seeds, "stop_step", 0.0) // 10 * 10,
+                                  _row(seeds, "stop_step", 0.0))
+    assert set(_row(seeds, "stop_step", 0.0)) <= {30, 40}            # "after 30-40 steps"
+    assert round(100 * _row(seeds, "early_test_acc", 0.0).mean()) == 69
+    assert round(100 * _row(seeds, "test_acc", 0.7).mean()) == 75
+    # early stopping beats training p = 0 to the end in every seed
+    assert np.all(early0 < _row(seeds, "final_test", 0.0) / 4)
+
+
+def test_claim_dropout_and_early_stopping_combine(seeds):
+    early7 = _row(seeds, "early_test", 0.7)
+    assert round(early7.mean(), 1) == 0.6
+    assert early7.mean() == seeds["early_test"].mean(axis=1).min()     # "lowest of all"
+    assert early7.mean() < seeds["final_test"].mean(axis=1).min()
+    # "in most seeds the validation loss reaches its minimum much later"
+    later = _row(seeds, "stop_step", 0.7) > 3 * _row(seeds, "stop_step", 0.0)
+    assert later.sum() >= 4
+    # "the stopped p = 0.7 networks have the lower test loss but also the lower accuracy"
+    assert round(100 * _row(seeds, "early_test_acc", 0.7).mean()) == 71
+    assert early7.mean() < _row(seeds, "final_test", 0.7).mean()
+
+
+def test_early_stopping_keeps_the_step_of_the_lowest_validation_loss(runs):
+    for r in runs.values():
+        i = int(np.argmin(r["val_loss"]))
+        assert r["stop_step"] == int(r["step"][i])
+        assert r["early_test"] == r["test_loss"][i]
+        assert r["early_test_acc"] == r["test_acc_curve"][i]
+    assert runs[0.0]["val_loss"].shape == runs[0.0]["test_loss"].shape
+    X, y, _, _ = E.overfit_data()
+    Xv, yv = data.circles(E.N_VALIDATION, noise=0.3, seed=1 + 2000)
+    np.testing.assert_array_equal(E._validation_cached(0.3, 1)[0], Xv)
+    assert E.N_VALIDATION == 50                                  # "50 more points"
+    assert not any(np.any(np.all(np.isclose(Xv, row), axis=1)) for row in X)
+
+
+def test_overfit_seeds_collects_overfit_run(seeds):
+    assert seeds["final_test"].shape == (len(E.DROP_RATES), 5)
+    for j, s in enumerate(E.OVERFIT_SEEDS):
+        r = E.overfit_run(0.4, seed=s)
+        for key in E.SEED_KEYS:
+            assert seeds[key][4, j] == r[key]
+    with pytest.raises(ValueError):
+        seeds["gap"][0, 0] = 1.0
+
+
+def test_claim_momentum_is_the_heavy_ball_update():
+    """v <- mu v - eta grad, W <- W + v (the formula the lesson states)."""
+    X, y, _, _ = E.overfit_data()
+    T = y[:, None].astype(float)
+    model = MLP([2, 6, 6, 1], "relu", init="he_normal", seed=3)
+    params = model.parameters()
+    v = {k: np.zeros_like(w) for k, w in params.items()}
+    for _ in range(4):
+        _, dY = losses.binary_cross_entropy(model.forward(X), T, from_logits=True)
+        model.backward(dY)
+        for k, g in model.gradients().items():
+            v[k] = 0.9 * v[k] - 0.1 * g
+            params[k] += v[k]
+    run = E.overfit_run(0.0, hidden=6, steps=4, eval_every=4, seed=3)
+    want = losses.binary_cross_entropy(model.forward(X, training=False), T, from_logits=True)[0]
+    assert run["final_train"] == pytest.approx(want, rel=1e-10)
+    assert 1 / (1 - 0.9) == pytest.approx(10)                   # "up to 10 times a plain step"
+
+
+def test_claim_p0_seed0_accuracies(runs):
+    r = runs[0.0]
+    assert round(100 * r["test_acc"]) == 67 and round(100 * r["train_acc"]) == 96
 
 
 def test_claim_boundary_is_a_closed_curve_with_dropout_but_not_without(runs):
@@ -241,7 +344,15 @@ def test_exercise_solution_matches_the_layer_mask_for_mask():
 
 # -- figures --------------------------------------------------------------------------------------
 
-def test_static_figures(backend, runs):
+def test_static_figures(backend, runs, seeds):
+    fig = P.plot_overfit_curves(runs, show=(0.0, 0.5), summary=seeds)
+    rate_lines = {ln.get_label(): ln for ln in fig.axes[1].get_lines()}
+    np.testing.assert_allclose(rate_lines["final test loss"].get_ydata(),
+                               seeds["final_test"].mean(axis=1))
+    assert rate_lines["test loss, p = 0 stopped early"].get_ydata()[0] == pytest.approx(
+        seeds["early_test"][0].mean())
+    assert len(fig.axes[1].collections) == 3                    # the three seed bands
+    assert "5 seeds" in fig.axes[1].get_title()
     fig = P.plot_overfit_curves(runs, show=(0.0, 0.5))
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     ax_curves, ax_rates = fig.axes
@@ -331,6 +442,12 @@ def test_dropout_panel_step_is_a_cache_hit(backend, runs):
     (lambda: P.plot_overfit_curves({}), TypeError, "runs must be a non-empty dict"),
     (lambda: P.plot_overfit_curves({0.0: {"step": 1}}), TypeError, r"runs\[0.0\] must be"),
     (lambda: P.plot_decision_maps([], np.zeros((2, 2)), [0, 1]), TypeError, "runs must be"),
+    (lambda: E.overfit_seeds([0.0], []), ValueError, "seeds must name at least one seed"),
+    (lambda: E.overfit_seeds([0.0], 3), TypeError, "seeds must be a sequence of integers"),
+    (lambda: E.overfit_seeds([0.0], [-1]), ValueError, r"seeds\[0\] must be >= 0"),
+    (lambda: E.overfit_seeds([0.0], [0], seed=1), TypeError, "takes the seeds as seeds="),
+    (lambda: P.plot_overfit_curves({0.0: E.overfit_run(0.0)}, show=(0.0,), summary={}),
+     TypeError, "summary must be a result of experiments.dropout.overfit_seeds"),
 ])
 def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):

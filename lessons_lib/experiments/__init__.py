@@ -38,7 +38,7 @@ from .depth import (
     gradient_envelope,
     gradient_profile,
 )
-from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_sweep
+from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_seeds, overfit_sweep
 from .init import init_profile, variance_recursion
 from .lab import LabRun, build_model, lab_data, lab_settings
 from .perceptron import perceptron_output, train_perceptron
@@ -84,6 +84,7 @@ __all__ = [
     "lr_threshold",
     "monte_carlo_mean",
     "overfit_run",
+    "overfit_seeds",
     "overfit_sweep",
     "penalty_run",
     "perceptron",

@@ -5,7 +5,10 @@ r"""Dropout experiments: numbers in, numbers out (notebook 08).
   single inference pass, for inverted dropout and for test-time scaling;
 * :func:`overfit_data`, :func:`overfit_run`, :func:`overfit_sweep` — a too-big
   network on a small noisy data set trained with a given drop rate, with the
-  training and test loss recorded as it learns.
+  training, validation and test loss recorded as it learns (the validation
+  loss picks the early-stopping step);
+* :func:`overfit_seeds` — the same sweep over several seeds: mean and spread
+  of every final number, so no claim rests on one random draw.
 
 Training runs are memoised per argument set: :func:`overfit_sweep` fills the
 cache for every drop rate of :data:`DROP_RATES`, after which a slider over
@@ -30,10 +33,13 @@ __all__ = [
     "DROP_RATES",
     "OVERFIT_GRID_EXTENT",
     "OVERFIT_GRID_RESOLUTION",
+    "OVERFIT_SEEDS",
+    "SEED_KEYS",
     "ensemble_size",
     "monte_carlo_mean",
     "overfit_data",
     "overfit_run",
+    "overfit_seeds",
     "overfit_sweep",
 ]
 
@@ -43,6 +49,10 @@ DROP_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 OVERFIT_GRID_EXTENT = (-1.8, 1.8, -1.8, 1.8)
 #: Points per side of that map.
 OVERFIT_GRID_RESOLUTION = 60
+#: Seeds (initial weights and dropout masks) over which notebook 08 reports its sweep.
+OVERFIT_SEEDS = (0, 1, 2, 3, 4)
+#: Size of the validation set that chooses the early-stopping step.
+N_VALIDATION = 50
 _MAX_UNITS = 10_000
 
 
@@ -131,6 +141,14 @@ def _data_cached(n_train: int, n_test: int, noise: float,
     return X, y, Xt, yt
 
 
+@functools.lru_cache(maxsize=8)
+def _validation_cached(noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    Xv, yv = _data.circles(N_VALIDATION, noise=noise, seed=seed + 2000)
+    for arr in (Xv, yv):
+        arr.setflags(write=False)
+    return Xv, yv
+
+
 def overfit_data(*, n_train: int = 50, n_test: int = 500, noise: float = 0.3,
                  seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The small noisy training set and the separate test set of the demo.
@@ -176,15 +194,20 @@ def _predict(model: MLP, X: np.ndarray) -> np.ndarray:
                            for i in range(0, X.shape[0], _CHUNK)])
 
 
-def _bce(model: MLP, X: np.ndarray, T: np.ndarray) -> float:
-    return _losses.binary_cross_entropy(_predict(model, X), T, from_logits=True)[0]
+def _bce(model: MLP, X: np.ndarray, T: np.ndarray) -> tuple[float, float]:
+    """Mean binary cross-entropy and accuracy (threshold 0 on the logit), inference mode."""
+    logits = _predict(model, X)
+    loss = _losses.binary_cross_entropy(logits, T, from_logits=True)[0]
+    return loss, float(np.mean((logits[:, 0] > 0.0) == (T[:, 0] > 0.5)))
 
 
 @functools.lru_cache(maxsize=64)
 def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_every: int,
          n_train: int, noise: float, data_seed: int, seed: int) -> dict[str, Any]:
     X, y, Xt, yt = _data_cached(n_train, 500, noise, data_seed)
+    Xv, yv = _validation_cached(noise, data_seed)
     T, Tt = y[:, None].astype(np.float64), yt[:, None].astype(np.float64)
+    Tv = yv[:, None].astype(np.float64)
     model = MLP([2, hidden, hidden, 1], "relu", init="he_normal", dropout=p, seed=seed)
     params = model.parameters()
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
@@ -192,6 +215,8 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
     evals: list[int] = []
     train_loss: list[float] = []
     test_loss: list[float] = []
+    val_loss: list[float] = []
+    test_acc: list[float] = []
     with np.errstate(all="ignore"):
         for step in range(1, steps + 1):
             # one full-batch step: a fresh dropout mask, mean binary cross-entropy of
@@ -210,8 +235,11 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
                 w += v
             if step % eval_every == 0 or step == steps:
                 evals.append(step)
-                train_loss.append(_bce(model, X, T))
-                test_loss.append(_bce(model, Xt, Tt))
+                train_loss.append(_bce(model, X, T)[0])
+                val_loss.append(_bce(model, Xv, Tv)[0])
+                loss, acc = _bce(model, Xt, Tt)
+                test_loss.append(loss)
+                test_acc.append(acc)
                 if not (np.isfinite(train_loss[-1]) and np.isfinite(test_loss[-1])):
                     break
         xs = np.linspace(OVERFIT_GRID_EXTENT[0], OVERFIT_GRID_EXTENT[1], OVERFIT_GRID_RESOLUTION)
@@ -222,12 +250,16 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
         train_pred = _predict(model, X)[:, 0] > 0.0
         test_pred = _predict(model, Xt)[:, 0] > 0.0
     out: dict[str, Any] = {"step": np.array(evals), "train_loss": np.array(train_loss),
-                           "test_loss": np.array(test_loss), "proba": proba}
-    for key in ("train_loss", "test_loss"):
+                           "val_loss": np.array(val_loss), "test_loss": np.array(test_loss),
+                           "test_acc_curve": np.array(test_acc), "proba": proba}
+    for key in ("train_loss", "val_loss", "test_loss"):
         out[key][~np.isfinite(out[key])] = np.inf
     for arr in out.values():
         arr.setflags(write=False)
     best = int(np.argmin(out["test_loss"]))
+    stop = int(np.argmin(out["val_loss"]))
+    out.update(stop_step=int(out["step"][stop]), early_test=float(out["test_loss"][stop]),
+               early_test_acc=float(out["test_acc_curve"][stop]))
     out.update(best_step=int(out["step"][best]), best_test=float(out["test_loss"][best]),
                final_train=float(out["train_loss"][-1]), final_test=float(out["test_loss"][-1]),
                train_acc=float(np.mean(train_pred == y)), test_acc=float(np.mean(test_pred == yt)))
@@ -246,8 +278,17 @@ def overfit_run(p: float, *, hidden: int = 64, steps: int = 500, lr: float = 0.1
     is the mini-batch, with a fresh dropout mask) of SGD with momentum on the
     mean binary cross-entropy of the logits, the same update as
     ``ll.training.train(model, X, T, loss="binary_cross_entropy", lr=lr,
-    momentum=momentum)``. Every ``eval_every`` steps both losses are measured
+    momentum=momentum)``: the velocity :math:`v \leftarrow \mu v - \eta\nabla E`,
+    then :math:`W \leftarrow W + v`. Every ``eval_every`` steps the losses on
+    the training set, on a validation set of :data:`N_VALIDATION` points
+    (another draw, seed ``data_seed + 2000``) and on the test set are measured
     in inference mode (no dropout), so they compare like with like.
+
+    **Early stopping** keeps the weights of the measured step where the
+    *validation* loss was lowest; ``stop_step``, ``early_test`` and
+    ``early_test_acc`` describe that network. ``best_step`` and ``best_test``
+    are the minimum of the *test* loss itself, which a real run could not
+    know without looking at its test set.
 
     Parameters
     ----------
@@ -271,8 +312,10 @@ def overfit_run(p: float, *, hidden: int = 64, steps: int = 500, lr: float = 0.1
     Returns
     -------
     dict
-        ``step`` (n_evals,), ``train_loss`` (n_evals,), ``test_loss`` (n_evals,);
-        scalars ``best_step`` and ``best_test`` (minimum of the test loss),
+        ``step``, ``train_loss``, ``val_loss``, ``test_loss``, ``test_acc_curve``
+        (each (n_evals,)); scalars ``stop_step``, ``early_test``,
+        ``early_test_acc`` (early stopping on the validation loss),
+        ``best_step`` and ``best_test`` (minimum of the test loss),
         ``final_train``, ``final_test``, ``gap`` = final test − final train,
         ``train_acc`` and ``test_acc`` (inference mode, threshold 0 on the logit);
         ``proba`` (OVERFIT_GRID_RESOLUTION², ) — :math:`P(\text{class }1)` on the grid
@@ -309,3 +352,48 @@ def overfit_sweep(rates: Any = DROP_RATES, **kwargs: Any) -> dict[float, dict[st
     """
     rates = check_array("rates", rates, ndim=1)
     return {float(p): overfit_run(float(p), **kwargs) for p in rates}
+
+
+#: Keys of :func:`overfit_seeds`' result that hold one number per (rate, seed).
+SEED_KEYS = ("final_train", "final_test", "gap", "train_acc", "test_acc", "best_test",
+             "stop_step", "early_test", "early_test_acc")
+
+
+def overfit_seeds(rates: Any = DROP_RATES, seeds: Any = OVERFIT_SEEDS,
+                  **kwargs: Any) -> dict[str, np.ndarray]:
+    """:func:`overfit_run` for every drop rate and every seed: mean and spread.
+
+    The seed sets the initial weights and the dropout masks; the data stay
+    the same. With the same seed every drop rate starts from the same weights.
+
+    Parameters
+    ----------
+    rates : sequence of float
+        Drop rates in ``[0, 1)``.
+    seeds : sequence of int
+        Model seeds, at least one, each >= 0.
+    **kwargs
+        Passed to :func:`overfit_run` (not ``seed``).
+
+    Returns
+    -------
+    dict of ndarray
+        ``rates`` (n_rates,), ``seeds`` (n_seeds,) and, for every key of
+        :data:`SEED_KEYS` (``final_test``, ``gap``, ``early_test``, ...), an
+        array of shape (n_rates, n_seeds). Read-only.
+    """
+    rates = check_array("rates", rates, ndim=1)
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of integers, got {type(seeds).__name__}")
+    ints = [check_int(f"seeds[{i}]", s, min_value=0) for i, s in enumerate(seeds)]
+    if not ints:
+        raise ValueError("seeds must name at least one seed, got an empty sequence")
+    if "seed" in kwargs:
+        raise TypeError("overfit_seeds() takes the seeds as seeds=..., not seed=")
+    runs = [[overfit_run(float(p), seed=s, **kwargs) for s in ints] for p in rates]
+    out = {"rates": np.array(rates, dtype=float), "seeds": np.array(ints)}
+    for key in SEED_KEYS:
+        out[key] = np.array([[r[key] for r in row] for row in runs], dtype=float)
+    for arr in out.values():
+        arr.setflags(write=False)
+    return out

@@ -43,8 +43,17 @@ def _pick(runs: Mapping[float, Any], show: Sequence[float]) -> list[float]:
     return show
 
 
+def _check_summary(summary: Any) -> Mapping[str, np.ndarray]:
+    keys = ("rates", "final_train", "final_test", "gap", "early_test")
+    if not isinstance(summary, Mapping) or any(k not in summary for k in keys):
+        raise TypeError(f"summary must be a result of experiments.dropout.overfit_seeds, "
+                        f"got {type(summary).__name__}")
+    return summary
+
+
 def plot_overfit_curves(runs: Mapping[float, Mapping[str, Any]], *,
-                        show: Sequence[float] = (0.0, 0.5)) -> Figure:
+                        show: Sequence[float] = (0.0, 0.5),
+                        summary: Mapping[str, Any] | None = None) -> Figure:
     """Loss curves of two drop rates, and final losses over all drop rates.
 
     Parameters
@@ -53,6 +62,12 @@ def plot_overfit_curves(runs: Mapping[float, Mapping[str, Any]], *,
         Drop rate -> :func:`~lessons_lib.experiments.dropout.overfit_run` result.
     show : sequence of float
         Drop rates whose curves the left axes draws (train solid, test dashed).
+    summary : mapping, optional
+        :func:`~lessons_lib.experiments.dropout.overfit_seeds` result. Given,
+        the right axes draws the mean over its seeds with a band from the
+        smallest to the largest value, and a dotted line at the mean test
+        loss of early stopping without dropout (p = 0). Otherwise it draws
+        the single runs of ``runs``.
 
     Returns
     -------
@@ -72,7 +87,7 @@ def plot_overfit_curves(runs: Mapping[float, Mapping[str, Any]], *,
             labels.append(label)
             styles[label] = {"color": color, "ls": ls, "lw": 1.8}
     curves = LinePlot(labels, ax=ax_curves, xlabel="training step",
-                      ylabel="loss (BCE, log scale)", title="training vs test loss",
+                      ylabel="loss (BCE, log scale)", title="training vs test loss (one seed)",
                       logy=True, styles=styles, legend=False)
     step = runs[show[0]]["step"]
     ys = {}
@@ -84,18 +99,38 @@ def plot_overfit_curves(runs: Mapping[float, Mapping[str, Any]], *,
     curves.update(step, ys)
     ax_curves.legend(loc="lower left", fontsize="small", frameon=False, ncol=2)
 
-    rates = np.array(sorted(runs))
-    final = LinePlot(["final training loss", "final test loss", "gap (test − train)"],
-                     ax=ax_rates, xlabel="drop rate p", ylabel="loss after training (BCE)",
-                     title="after the last step", legend=False,
-                     styles={"gap (test − train)": {"ls": ":", "color": "#555555"}})
-    for line in final.lines.values():
-        line.set_marker("o")
-        line.set_markersize(4)
-    final.update(rates, {"final training loss": [runs[p]["final_train"] for p in rates],
-                         "final test loss": [runs[p]["final_test"] for p in rates],
-                         "gap (test − train)": [runs[p]["final_test"] - runs[p]["final_train"]
-                                                for p in rates]})
+    if summary is None:
+        rates = np.array(sorted(runs))
+        values = {key: np.array([[runs[p][key]] for p in rates])
+                  for key in ("final_train", "final_test", "gap")}
+        title = "after the last step"
+    else:
+        summary = _check_summary(summary)
+        rates = np.asarray(summary["rates"], dtype=float)
+        values = {key: np.asarray(summary[key], dtype=float)
+                  for key in ("final_train", "final_test", "gap")}
+        n_seeds = values["gap"].shape[1]
+        title = f"after the last step: mean and range of {n_seeds} seeds"
+    named = {"final_train": ("final training loss", COLORS[0], "-"),
+             "final_test": ("final test loss", COLORS[1], "-"),
+             "gap": ("gap (test − train)", "#555555", ":")}
+    for key, (label, color, ls) in named.items():
+        v = values[key]
+        ax_rates.plot(rates, v.mean(axis=1), color=color, ls=ls, lw=1.8, marker="o",
+                      markersize=4, label=label)
+        if v.shape[1] > 1:
+            ax_rates.fill_between(rates, v.min(axis=1), v.max(axis=1), color=color, alpha=0.2,
+                                  lw=0)
+    if summary is not None:
+        early = float(np.mean(summary["early_test"][list(rates).index(0.0)])) \
+            if 0.0 in list(rates) else None
+        if early is not None:
+            ax_rates.axhline(early, color=COLORS[2], ls="--", lw=1.5,
+                             label="test loss, p = 0 stopped early")
+    ax_rates.set_xlabel("drop rate p")
+    ax_rates.set_ylabel("loss after training (BCE)")
+    ax_rates.set_title(title, fontsize="medium")
+    ax_rates.grid(True, alpha=0.3)
     ax_rates.xaxis.set_major_locator(MultipleLocator(0.1))
     ax_rates.set_xlim(rates[0] - 0.03, rates[-1] + 0.03)
     ax_rates.legend(loc="upper right", fontsize="small", frameon=False)

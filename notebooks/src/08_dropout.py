@@ -7,9 +7,9 @@
 # by memorising the noise of the training points, and its loss on new data
 # goes up — **over-fitting**.
 #
-# **Dropout** (Srivastava, Hinton et al., 2014) fights this with noise of its
-# own: during training every hidden unit is switched off at random, anew for
-# every mini-batch. No unit can rely on a particular partner being there, and
+# **Dropout** (Hinton et al., 2012; Srivastava et al., 2014) fights this with
+# noise of its own: during training every hidden unit is switched off at
+# random, anew for every sample of every mini-batch. No unit can rely on a particular partner being there, and
 # the network behaves like a large ensemble of smaller networks. This lesson
 # builds the mask, shows why two ways of scaling it agree, follows the
 # gradient through it, and measures what it does to an over-fitting network.
@@ -67,7 +67,8 @@ print("inference:\n", drop.forward(X, training=False))
 # Each mask keeps some units and drops the others, so it selects one
 # *thinned* network. With $N$ units under dropout there are $2^N$ possible
 # masks. All these sub-networks share the same weights; every training step
-# trains one of them (one per mini-batch) a little. The network of this
+# trains a few of them a little (one per sample of the mini-batch, since each
+# sample draws its own mask). The network of this
 # lesson's experiment has two hidden layers of 64 units:
 
 # %%
@@ -152,28 +153,51 @@ for inverted in (True, False):
 # (noise 0.3, so the classes overlap), a separate test set of 500 points from
 # the same distribution, and the 64-64 ReLU network above — far more
 # parameters than points. Each drop rate $p = 0, 0.1, \dots, 0.7$ trains from
-# the same initial weights for 500 full-batch steps (a new mask every step) of
-# SGD with momentum, and both losses are measured in inference mode every 10
-# steps.
+# the same initial weights for 500 full-batch steps (a new mask every step),
+# and the losses are measured in inference mode every 10 steps.
+#
+# The optimizer is **SGD with momentum** (Polyak's "heavy ball"). Plain
+# gradient descent steps along $-\eta\,\partial E/\partial W$. Momentum keeps
+# a *velocity* $v$ (zero at the start) that remembers the earlier steps:
+# $$v \leftarrow \mu\,v - \eta\,\frac{\partial E}{\partial W}, \qquad
+#   W \leftarrow W + v,$$
+# here with $\eta = 0.1$ and $\mu = 0.9$. Steps that point the same way add
+# up (up to $1/(1-\mu) = 10$ times a plain step), steps that zig-zag cancel.
+# It only makes the training faster; it is not part of dropout.
+#
+# One run depends on its random draw (initial weights and masks), so every
+# drop rate is trained with **five seeds** (0–4) and the table gives the mean
+# over them, with the smallest and largest value where they matter.
 
 # %%
-from lessons_lib.experiments.dropout import DROP_RATES, overfit_data, overfit_sweep
+from lessons_lib.experiments.dropout import (DROP_RATES, OVERFIT_SEEDS, overfit_data,
+                                             overfit_seeds, overfit_sweep)
 
 X_train, y_train, X_test, y_test = overfit_data()
 n_params = sum(w.size for w in model.parameters().values())
 print(f"{n_params:,} parameters for {len(X_train)} training points "
       f"({len(X_test)} test points)")
 
-runs = overfit_sweep(DROP_RATES)          # 8 trainings; the panel below reuses them
-print("   p   final train loss   final test loss    gap    train acc   test acc")
-for p, r in runs.items():
-    print(f"{p:4.1f}   {r['final_train']:12.3f}   {r['final_test']:14.3f}   {r['gap']:7.2f}"
-          f"   {r['train_acc']:8.0%}   {r['test_acc']:8.0%}")
+seeds = overfit_seeds(DROP_RATES, OVERFIT_SEEDS)   # 8 rates x 5 seeds = 40 trainings
+print(f"mean over seeds {list(OVERFIT_SEEDS)} (smallest - largest)")
+print("   p   train loss      test loss            gap          train acc  test acc")
+for i, p in enumerate(DROP_RATES):
+    row = {k: seeds[k][i] for k in ("final_train", "final_test", "gap", "train_acc",
+                                    "test_acc")}
+    print(f"{p:4.1f}   {row['final_train'].mean():6.2f}   "
+          f"{row['final_test'].mean():5.2f} ({row['final_test'].min():.2f}-"
+          f"{row['final_test'].max():.2f})   {row['gap'].mean():5.2f} ({row['gap'].min():.2f}-"
+          f"{row['gap'].max():.2f})   {row['train_acc'].mean():6.0%}   "
+          f"{row['test_acc'].mean():6.0%}")
+falls = np.all(np.diff(seeds["gap"], axis=0) < 0, axis=0)
+print(f"the mean gap falls at every step of p: {bool(np.all(np.diff(seeds['gap'].mean(axis=1)) < 0))};"
+      f" in single seeds: {int(falls.sum())} of {falls.size}")
 
 # %% [markdown]
-# Look at $p = 0$ first, step by step:
+# Look at $p = 0$ of seed 0 first, step by step:
 
 # %%
+runs = overfit_sweep(DROP_RATES)          # seed 0, every rate: the figures and the panel use them
 r0 = runs[0.0]
 best = int(np.argmin(r0["test_loss"]))
 print(f"p = 0: test loss is lowest at step {r0['best_step']} ({r0['best_test']:.2f}), "
@@ -185,32 +209,84 @@ print(f"       meanwhile the training loss keeps falling, "
 # %%
 from lessons_lib.plots.dropout import plot_decision_maps, plot_overfit_curves
 
-_ = ll.plots.show_static(plot_overfit_curves(runs, show=(0.0, 0.5)))
+_ = ll.plots.show_static(plot_overfit_curves(runs, show=(0.0, 0.5), summary=seeds))
 
 # %% [markdown]
-# What the measurements say, honestly:
+# What the measurements say, over the five seeds:
 #
-# * **Without dropout the network over-fits**: after its best point (step 30)
-#   the test loss climbs to about 6× its minimum while the training loss heads
-#   for zero. The growing test loss is mostly confidence in wrong answers: the
-#   test accuracy is 67 % while 96 % of the training points are classified right.
-# * **The gap between test and training loss shrinks at every step of $p$**,
-#   from 4.4 at $p = 0$ to 0.8 at $p = 0.5$ and 0.4 at $p = 0.7$. The training
-#   loss rises (the network can no longer memorise every point) and the test
-#   loss falls more.
-# * **Accuracy moves less than loss**: the test accuracy goes from 67 % to 75 %.
-#   Dropout does not make these overlapping circles separable; it stops the
-#   network from betting everything on the noise.
+# * **Without dropout the network over-fits**: in seed 0, after its best point
+#   (step 30) the test loss climbs to 6× its minimum while the training loss
+#   heads for zero; in every seed it ends between 4 and 5. The growing test
+#   loss is mostly confidence in wrong answers: about 67 % of the test points
+#   are classified right, against 97 % of the training points.
+# * **The mean gap between test and training loss shrinks at every step of
+#   $p$**, from 4.5 at $p = 0$ to 0.86 at $p = 0.5$ and 0.37 at $p = 0.7$. The
+#   training loss rises (the network can no longer memorize every point) and
+#   the test loss falls more. A single seed need not fall at *every* step: in
+#   one of the five, the gap at $p = 0.4$ is a little larger than at $p = 0.3$.
+#   The trend is robust, the exact ordering of neighbors is not.
+# * **Accuracy moves less than loss**: the mean test accuracy goes from 67 % to
+#   75 %. Dropout does not make these overlapping circles separable; it stops
+#   the network from betting everything on the noise.
 #
-# The decision regions show the same: without dropout the boundary bends
-# around individual noisy points; with $p = 0.5$ it is a smooth closed curve.
+# The decision regions (seed 0) show the same: without dropout the boundary
+# bends around individual noisy points; with $p = 0.5$ it is a smooth closed
+# curve.
 
 # %%
 _ = ll.plots.show_static(plot_decision_maps(runs, X_train, y_train, show=(0.0, 0.5)))
 
 # %% [markdown]
-# **Try it.** Every drop rate was trained above, so the slider only switches
-# between stored curves. Watch the orange test curve flatten as $p$ grows,
+# ## Early stopping: the free regularizer
+#
+# The $p = 0$ curve suggests a cheaper cure: stop training before the test
+# loss turns up. But a real run must not look at its test set to decide — the
+# test set would then no longer measure new data. **Early stopping** holds
+# back a *validation set* (here 50 more points from the same distribution),
+# measures its loss during training and keeps the weights from the step where
+# the validation loss was lowest. Fewer steps mean weights that moved less
+# from their small initial values, so early stopping limits the network's
+# effective size much as a weight penalty does (lesson 09). The price: the
+# validation points are labelled data that do not train the network.
+#
+# How does it compare with dropout, over the same five seeds?
+
+# %%
+i0, i7 = DROP_RATES.index(0.0), DROP_RATES.index(0.7)
+for name, loss, acc in [
+        ("p = 0, trained to the end", seeds["final_test"][i0], seeds["test_acc"][i0]),
+        ("p = 0, stopped early", seeds["early_test"][i0], seeds["early_test_acc"][i0]),
+        ("p = 0.7, trained to the end", seeds["final_test"][i7], seeds["test_acc"][i7]),
+        ("p = 0.7, stopped early", seeds["early_test"][i7], seeds["early_test_acc"][i7])]:
+    print(f"{name:28s} test loss {loss.mean():.2f} ({loss.min():.2f}-{loss.max():.2f}), "
+          f"test accuracy {acc.mean():.0%}")
+print("step kept by early stopping, p = 0:  ", seeds["stop_step"][i0].astype(int))
+print("step kept by early stopping, p = 0.7:", seeds["stop_step"][i7].astype(int))
+
+# %% [markdown]
+# * **Early stopping alone is about as good as the strongest dropout on test
+#   loss**: 0.73 against 0.70 on average, with overlapping ranges over the
+#   seeds. Its network stops after 30–40 steps, before it has fitted much
+#   noise — but also before it has learned much of the circle, so its test
+#   accuracy (69 %) stays below dropout's (75 %).
+# * **The two combine**: dropout with early stopping has the lowest test loss
+#   of all, about 0.6. Dropout slows the over-fitting down, so in most seeds
+#   the validation loss reaches its minimum much later, after more learning.
+# * **Loss and accuracy need not agree**: the stopped $p = 0.7$ networks have
+#   the lower test loss but also the lower test accuracy (71 % against 75 %).
+#   Stopping early leaves the outputs cautious, near 50 %, which the
+#   cross-entropy rewards on overlapping classes; the longer run draws the
+#   better boundary with more confident outputs. Which to prefer depends on
+#   whether the probabilities or only the decisions are used.
+#
+# In practice both are used together: early stopping costs nothing but a
+# validation set (Keras `callbacks.EarlyStopping(patience=...,
+# restore_best_weights=True)`), and it also protects the runs whose drop rate
+# was chosen too small.
+
+# %% [markdown]
+# **Try it.** Every drop rate was trained above (seed 0), so the slider only
+# switches between stored curves. Watch the orange test curve flatten as $p$ grows,
 # while the blue training curve stops diving; the dotted line keeps $p = 0$'s
 # test loss for comparison.
 
@@ -261,6 +337,24 @@ ll.exercises.check_dropout_forward(dropout_forward_solution)
 #
 # * Dropout multiplies each hidden unit by a fresh Bernoulli mask per mini-batch, sampling one of $2^N$ weight-sharing sub-networks, and the gradient flows only through the kept units.
 # * Inverted dropout ($r\,y/q$ in training, $y$ at test) and test-time scaling ($r\,y$, then $q\,y$) agree in expectation.
-# * On 50 noisy points the test-minus-training loss gap falls from 4.4 at $p = 0$ to 0.4 at $p = 0.7$; the test accuracy rises only from 67 % to 75 %.
+# * On 50 noisy points (mean of five seeds) the test-minus-training loss gap falls from 4.5 at $p = 0$ to 0.37 at $p = 0.7$, the test accuracy only from 67 % to 75 %; early stopping on a validation set matches the strongest dropout's test loss, and the two together do best.
 #
 # **Next:** [09 · Clipping & regularization](09_clipping_and_regularization.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * N. Srivastava, G. Hinton, A. Krizhevsky, I. Sutskever, R. Salakhutdinov (2014).
+#   Dropout: a simple way to prevent neural networks from overfitting.
+#   *Journal of Machine Learning Research* 15. — The Bernoulli mask, the
+#   thinned sub-networks sharing weights, scaling by $q$ at test time.
+# * G. E. Hinton, N. Srivastava, A. Krizhevsky, I. Sutskever, R. R. Salakhutdinov
+#   (2012). Improving neural networks by preventing co-adaptation of feature
+#   detectors. arXiv:1207.0580. — The first description of dropout and of
+#   co-adaptation.
+# * B. T. Polyak (1964). Some methods of speeding up the convergence of
+#   iteration methods. *USSR Computational Mathematics and Mathematical
+#   Physics* 4(5). — The heavy-ball momentum of the experiment's optimizer.
+# * L. Prechelt (1998). Early stopping — but when? In *Neural Networks: Tricks
+#   of the Trade*, Springer (LNCS 1524). — Stopping on a validation set and
+#   how much it costs.
