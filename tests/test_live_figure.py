@@ -465,3 +465,92 @@ def test_panels_with_a_fixed_scale_redraw_only_their_lines(agg, factory):
         _pixels(fig)
     assert fig.n_fast_draws - fast0 == len(choices[1:6])
     panel.close()
+
+
+def _three_axes():
+    fig = new_figure(figsize=(9.0, 3.0), ncols=3)
+    plots = [LinePlot([f"{k}"], ax=ax) for k, ax in enumerate(fig.axes)]
+    x = np.arange(1, 11)
+    for k, plot in enumerate(plots):
+        plot.update(x, {f"{k}": x * (k + 1.0)})
+    _pixels(fig)
+    return fig, plots
+
+
+@pytest.mark.parametrize("change", ["ylim", "xlabel", "longer_ticks", "two_axes"])
+def test_a_change_in_one_axes_redraws_only_that_axes(agg, change):
+    fig, plots = _three_axes()
+    before = _pixels(fig)
+    full0, part0 = fig.n_full_draws, fig.n_partial_draws
+    x = np.arange(1, 11)
+    if change == "ylim":
+        plots[1].update(x, {"1": x * 50.0})
+    elif change == "xlabel":
+        plots[2].ax.set_xlabel("a longer label than before")
+    elif change == "longer_ticks":                  # wider tick labels: a bigger area to clear
+        plots[0].update(x, {"0": x * 1e6 + 123456.0})
+    elif change == "two_axes":
+        plots[0].ax.set_xlabel("x")
+        plots[2].ax.set_title("third")
+    after = _pixels(fig)
+    assert (fig.n_full_draws, fig.n_partial_draws) == (full0, part0 + 1)
+    assert not np.array_equal(after, before), f"{change} did not change the picture"
+    np.testing.assert_array_equal(after, _full_pixels(fig))
+
+
+def test_an_axes_growing_into_its_neighbour_brings_a_full_redraw(agg):
+    fig, plots = _three_axes()
+    full0, part0 = fig.n_full_draws, fig.n_partial_draws
+    plots[1].ax.set_ylabel("a label so long that it reaches far into the left-hand axes",
+                           fontsize=30)
+    after = _pixels(fig)
+    assert (fig.n_full_draws, fig.n_partial_draws) == (full0 + 1, part0)
+    np.testing.assert_array_equal(after, _full_pixels(fig))
+
+
+def test_a_figure_text_or_overlapping_axes_bring_a_full_redraw(agg):
+    fig, plots = _three_axes()
+    fig.text(0.5, 0.98, "a figure title", ha="center", va="top")
+    _pixels(fig)
+    full0 = fig.n_full_draws
+    plots[0].ax.set_xlabel("x")
+    np.testing.assert_array_equal(_pixels(fig), _full_pixels(fig))
+    assert fig.n_full_draws == full0 + 2          # the change, then the reference redraw
+    fig2, plots2 = _three_axes()
+    twin = plots2[0].ax.twinx()                   # shares the first axes' area
+    twin.plot([1, 10], [0, 1])
+    _pixels(fig2)
+    full0 = fig2.n_full_draws
+    twin.set_ylabel("twin")
+    np.testing.assert_array_equal(_pixels(fig2), _full_pixels(fig2))
+    assert fig2.n_full_draws == full0 + 2
+
+
+def test_the_partial_redraw_comparison_can_fail(agg):
+    """If the changed axes' old area were not cleared, old pixels would show through."""
+    fig, plots = _three_axes()
+    x = np.arange(1, 11)
+    areas = fig._background[3]
+    plots[1].update(x, {"1": x * 50.0})
+    ax = plots[1].ax
+    x0, y0, x1, y1 = areas[ax]
+    areas[ax] = (x0, y0, x0 + 1.0, y0 + 1.0)       # pretend it covers (almost) nothing
+    stale = _pixels(fig)
+    assert fig.n_partial_draws >= 1
+    assert not np.array_equal(stale, _full_pixels(fig))
+
+
+def test_a_lab_depth_step_redraws_only_the_heat_map_axes(agg):
+    panel = ll.widgets.gradient_flow_lab()
+    try:
+        fig = panel.figure
+        _pixels(fig)
+        for depth in (11, 12, 3):
+            full0, part0 = fig.n_full_draws, fig.n_partial_draws
+            panel.controls["depth"].value = depth
+            frame = _pixels(fig)
+            assert (fig.n_full_draws, fig.n_partial_draws) == (full0, part0 + 1)
+            assert not any(ax.stale for ax in fig.axes)
+            np.testing.assert_array_equal(frame, _full_pixels(fig))
+    finally:
+        panel.close()

@@ -19,7 +19,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
+from matplotlib.transforms import IdentityTransform
 
 from ..validation import check_array, check_bool, check_float, check_int
 
@@ -63,23 +65,31 @@ class LiveFigure(Figure):
     out of the ordinary draw, as in matplotlib's blitting. After a full draw
     the pixels of everything else (axes, ticks, labels: the expensive text)
     are kept. On the next draw, if nothing static changed since (matplotlib
-    marks the figure ``stale`` when a limit, a label or any non-animated
-    artist changes), those pixels are restored and only the animated artists
-    are drawn on top. The canvas still holds the complete image, so this
-    works with any Agg-based canvas (ipympl's included) without blitting
-    support. Saving (``savefig``, the inline backend) draws everything the
-    ordinary way.
+    marks an axes and the figure ``stale`` when a limit, a label or any
+    non-animated artist changes), those pixels are restored and only the
+    animated artists are drawn on top. If only some axes changed, only they
+    are redrawn: each axes' old and new area (its tight bounding box: ticks,
+    labels and titles included) is painted with the figure's background and
+    the axes drawn again there, the rest restored. That is done only when the
+    area touches no other axes' area, the figure has no layout engine and
+    nothing outside the axes changed; otherwise the whole figure is drawn.
+    The canvas still holds the complete image, so this works with any
+    Agg-based canvas (ipympl's included) without blitting support. Saving
+    (``savefig``, the inline backend) draws everything the ordinary way.
 
     Attributes
     ----------
-    n_full_draws, n_fast_draws : int
-        How many draws rendered everything / restored the static part.
+    n_full_draws, n_partial_draws, n_fast_draws : int
+        How many draws rendered everything / redrew only the changed axes /
+        restored the whole static part.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._background: tuple[Any, tuple[float, float], Any] | None = None
+        # (renderer, (width, height), static pixels, {axes: area it covers})
+        self._background: tuple[Any, tuple[float, float], Any, dict[Any, Any]] | None = None
         self.n_full_draws = 0
+        self.n_partial_draws = 0
         self.n_fast_draws = 0
 
     def _animated_artists(self) -> list[Any]:
@@ -105,16 +115,107 @@ class LiveFigure(Figure):
             return
         size = (renderer.width, renderer.height)
         cached = self._background
-        if (cached is not None and not self.stale and cached[0] is renderer
-                and cached[1] == size):
-            renderer.restore_region(cached[2])
-            self.n_fast_draws += 1
+        if cached is not None and cached[0] is renderer and cached[1] == size:
+            if not self.stale:
+                renderer.restore_region(cached[2])
+                self.n_fast_draws += 1
+            elif self._draw_changed_axes(renderer, cached[2], cached[3]):
+                self.n_partial_draws += 1
+            else:
+                self._draw_everything(renderer)
         else:
-            super().draw(renderer)           # skips the animated artists
-            self._background = (renderer, size, renderer.copy_from_bbox(self.bbox))
-            self.n_full_draws += 1
+            self._draw_everything(renderer)
         for artist in self._animated_artists():
             artist.draw(renderer)
+
+    def _draw_everything(self, renderer: Any) -> None:
+        super().draw(renderer)               # skips the animated artists
+        areas = {}
+        if self.get_layout_engine() is None:
+            for ax in self.axes:
+                area = _axes_area(ax, renderer)
+                if area is not None:
+                    areas[ax] = area
+        _unstale(self)
+        self._background = (renderer, (renderer.width, renderer.height),
+                            renderer.copy_from_bbox(self.bbox), areas)
+        self.n_full_draws += 1
+
+    def _draw_changed_axes(self, renderer: Any, static: Any, areas: dict[Any, Any]) -> bool:
+        """Redraw only the stale axes over the kept static pixels; False if that is unsafe.
+
+        Each stale axes' old area is painted with the figure's background and
+        the axes drawn again (in z-order, as a full draw does). Its new area is
+        measured after the draw (the text is laid out by then); if it grew into
+        the area of an axes that was not redrawn, the caller draws everything
+        instead. Pixels outside every axes' area are plain background (nothing
+        else is on the figure), so an axes that grew into them painted what a
+        full draw paints.
+        """
+        if self.get_layout_engine() is not None or len(areas) != len(self.axes):
+            return False
+        if any(child is not self.patch and child not in areas and child.get_visible()
+               for child in self.get_children()):
+            return False                     # a figure text, legend, image...: draw it all
+        face = self.patch.get_facecolor()
+        if not self.patch.get_visible() or face[3] != 1.0:
+            return False                     # a see-through figure cannot be painted over
+        changed = [ax for ax in self.axes if ax.stale]
+        if not changed or len(changed) == len(self.axes):
+            return False
+        kept = [areas[ax] for ax in self.axes if ax not in changed]
+        if any(_overlap(areas[ax], other) for ax in changed for other in kept):
+            return False
+        renderer.restore_region(static)
+        gc = renderer.new_gc()
+        gc.set_antialiased(False)
+        gc.set_linewidth(0)
+        for ax in changed:
+            x0, y0, x1, y1 = areas[ax]
+            rect = Path([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], closed=True)
+            renderer.draw_path(gc, rect, IdentityTransform(), face)
+        gc.restore()
+        new_areas = {}
+        for ax in sorted(changed, key=lambda a: a.get_zorder()):
+            ax.draw(renderer)
+            new_areas[ax] = _axes_area(ax, renderer)
+        _unstale(self)
+        for area in new_areas.values():
+            if area is None or any(_overlap(area, other) for other in kept):
+                renderer.clear()              # it grew into a neighbour: start afresh
+                return False
+        areas.update(new_areas)
+        self._background = (renderer, (renderer.width, renderer.height),
+                            renderer.copy_from_bbox(self.bbox), areas)
+        return True
+
+
+def _axes_area(ax: Any, renderer: Any) -> tuple[float, float, float, float] | None:
+    """The whole pixels an axes paints (its tight bounding box, 2 px margin), or None."""
+    if not ax.get_visible():
+        return None
+    box = ax.get_tightbbox(renderer)
+    if box is None or not np.all(np.isfinite(box.extents)):
+        return None
+    fig_w, fig_h = renderer.width, renderer.height
+    x0 = max(np.floor(box.x0) - 2.0, 0.0)
+    y0 = max(np.floor(box.y0) - 2.0, 0.0)
+    x1 = min(np.ceil(box.x1) + 2.0, float(fig_w))
+    y1 = min(np.ceil(box.y1) + 2.0, float(fig_h))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return (x0, y0, x1, y1)
+
+
+def _unstale(fig: Any) -> None:
+    # Measuring an axes (ticks, labels) marks it stale though nothing changed.
+    for ax in fig.axes:
+        ax.stale = False
+    fig.stale = False
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def prepare_live_canvas(canvas: Any) -> None:

@@ -127,12 +127,17 @@ class LabPlot:
         ax_dec.set_xlabel("x₁ (standardised)")   # plain text renders faster than mathtext
         ax_dec.set_ylabel("x₂")
         self.grid_points = self.decision.grid_points
+        # What changes from frame to frame is animated (drawn over the kept axes,
+        # see LiveFigure): a new depth or step count redraws only the heat map's axes.
+        for artist in (self.decision.image, *self.decision.points):
+            artist.set_animated(True)
         cmap = plt.get_cmap("viridis").with_extremes(under=_UNDER, over=_OVER, bad="#FFFFFF")
         vmin, vmax = HEATMAP_RANGE
         self.heat = ax_heat.imshow(np.full((n_layers, 1), np.nan), origin="lower",
                                    aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
                                    interpolation="nearest",
-                                   extent=(0.5, 1.5, 0.5, n_layers + 0.5))
+                                   extent=(0.5, 1.5, 0.5, n_layers + 0.5),
+                                   animated=True)
         ax_heat.set_xlabel("step")
         ax_heat.set_ylabel("layer (1 = input side)")
         ax_heat.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -192,9 +197,15 @@ class LabPlot:
         self.heat.set_extent((0.5, right, 0.5, n_layers + 0.5))
         # at least 10 steps wide, so a short run does not stretch over the axes
         last = max(float(n_steps), _MIN_STEPS)
-        self.ax_heat.set_xlim(0.5, last + 0.5)
-        self.ax_heat.set_ylim(0.5, n_layers + 0.5)
+        _set_lim(self.ax_heat.set_xlim, self.ax_heat.get_xlim(), (0.5, last + 0.5))
+        _set_lim(self.ax_heat.set_ylim, self.ax_heat.get_ylim(), (0.5, n_layers + 0.5))
         if n_steps < _MIN_STEPS:
-            self.loss.ax.set_xlim(0.0, _MIN_STEPS + 0.5)
+            _set_lim(self.loss.ax.set_xlim, self.loss.ax.get_xlim(), (0.0, _MIN_STEPS + 0.5))
         self.n_layers = n_layers
         return shown
+
+
+def _set_lim(setter: Any, current: tuple[float, float], wanted: tuple[float, float]) -> None:
+    # Setting a limit marks the axes stale (a redraw of its ticks) even when it is unchanged.
+    if tuple(map(float, current)) != tuple(map(float, wanted)):
+        setter(*wanted)
