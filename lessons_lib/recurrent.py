@@ -313,7 +313,16 @@ class RNN(_Recurrent):
 
 
 class LSTM(_Recurrent):
-    r"""Long short-term memory layer (Hochreiter & Schmidhuber, 1997).
+    r"""Long short-term memory layer with a forget gate.
+
+    Hochreiter & Schmidhuber (1997) introduced the memory cell with a
+    self-connection of fixed weight 1 (the *constant error carousel*,
+    :math:`c_t = c_{t-1} + i_t \circ g_t`) and the input and output gates;
+    the forget gate :math:`f_t`, which replaces that fixed 1, is from Gers,
+    Schmidhuber & Cummins (2000). This layer is the latter, the form in
+    common use. With :math:`f_t \equiv 1` it is the carousel again: a large
+    ``forget_bias`` makes :math:`f_t \approx 1` at the start and so rebuilds
+    that identity path.
 
     With :math:`z_t = x_t W_x + h_{t-1} W_h + b` split into four blocks
     of ``n_hidden`` columns, in the order input, forget, output, candidate:

@@ -42,8 +42,10 @@ from lessons_lib.widgets.recurrent import residual_panel, rnn_lstm_panel
 # the block adds. Stack $L$ blocks and the gradient at the bottom is
 # $\prod_l (I + J_l)^\top\, dY$ (with $J_l$ block $l$'s Jacobian): however small
 # the $J_l$, the identity keeps a direct path open. A plain stack has
-# $\prod_l J_l^\top\, dY$ instead, and with sigmoid units each $J_l$ shrinks the
-# signal by up to 4 (lesson 05).
+# $\prod_l J_l^\top\, dY$ instead. With sigmoid units every $J_l$ contains the
+# slopes $\sigma' \le 1/4$, so with weights of gain 1 (lesson 05) each block
+# shrinks the signal by a factor of *at least* 4: over 100 blocks by more than
+# $4^{100} \approx 10^{60}$.
 #
 # `ll.layers.Residual` wraps any block this way. Its backward pass really is
 # "$dY$ plus the block's own backward pass":
@@ -92,10 +94,12 @@ for shortcuts in (True, False):
 # the first and the last block).
 # Then switch to tanh and ReLU: the shortcuts still save the input side, but
 # with full-size branches each block *adds* its own term and the gradient
-# grows toward the input — by about 200 times for tanh and by $10^{20}$ for
-# ReLU with He init over 100 blocks. Lower the weight scale to 0.1: the
-# branches now contribute little and the curve with shortcuts flattens (within
-# a factor of 2 for tanh, 20 for ReLU), while the plain net vanishes
+# grows toward the input — over 100 blocks by about 200 times for tanh and by
+# about $10^{21}$ for ReLU with He init (in the panel's draw of weights 210
+# and $6\cdot 10^{20}$; over six draws 160–260 and $6\cdot 10^{20}$ to
+# $3\cdot 10^{22}$). Lower the weight scale to 0.1: the branches now
+# contribute little and the curve with shortcuts flattens (within a factor of
+# 2 for tanh and a few tens for ReLU), while the plain net vanishes
 # completely. Real residual networks keep their
 # branches small at the start in exactly this spirit — batch normalization
 # inside the branch (lesson 07), or the branch's last weights initialized at
@@ -126,9 +130,17 @@ for activation in ("tanh", "relu"):
 # $W_h$: over $T$ steps it shrinks or grows geometrically, exactly like a
 # $T$-layer plain net.
 #
-# The **LSTM** (Hochreiter & Schmidhuber, 1997) adds a cell state $c_t$ and
-# three gates, all computed from $z_t = x_t W_x + h_{t-1}W_h + b$ (four blocks
-# of columns):
+# The **LSTM** of Hochreiter and Schmidhuber (1997) attacked exactly this
+# product. It adds a memory *cell* $c_t$ whose connection to itself has the
+# fixed weight 1, $c_t = c_{t-1} + i_t\circ g_t$: going back one step the
+# gradient is multiplied by 1, so it neither shrinks nor grows, however long
+# the sequence. They called this the **constant error carousel**. An *input
+# gate* $i_t$ decides what is written into the cell and an *output gate* $o_t$
+# what the cell shows. A third gate came three years later: Gers, Schmidhuber
+# and Cummins (2000) replaced the fixed 1 by a learned **forget gate** $f_t$, so
+# the cell can also clear its memory when a new part of the sequence starts.
+# That is the LSTM everyone uses today, and the one built here. All gates are
+# computed from $z_t = x_t W_x + h_{t-1}W_h + b$ (four blocks of columns):
 # $$i_t = \sigma(z^i_t),\quad f_t = \sigma(z^f_t),\quad o_t = \sigma(z^o_t),\quad
 #   g_t = \tanh(z^g_t),$$
 # $$c_t = f_t\circ c_{t-1} + i_t\circ g_t, \qquad h_t = o_t\circ\tanh(c_t).$$
@@ -138,10 +150,13 @@ for activation in ("tanh", "relu"):
 # $$\frac{\partial E}{\partial c_{t-1}} = \frac{\partial E}{\partial c_t}\circ f_t
 #   + \text{(paths through } h_{t-1}\text{)} ,$$
 # multiplied by the forget gate only: no weight matrix, no squashing slope.
-# With the forget gate open, $f_t \approx 1$, the signal survives — the same
-# idea as the shortcut's identity term, in time. The gate's opening at the
-# start is set by its bias $b_f$: $f \approx \sigma(b_f)$, which is 0.73 for
-# $b_f = 1$ (the Keras default) and 0.95 for $b_f = 3$.
+# With the forget gate open, $f_t \approx 1$, this *is* the 1997 carousel
+# again: the identity path, the same idea as the shortcut's identity term, in
+# time. The gate's opening at the start is set by its bias $b_f$:
+# $f \approx \sigma(b_f)$, which is 0.73 for $b_f = 1$ (the Keras default,
+# recommended by Jozefowicz et al., 2015) and 0.95 for $b_f = 3$. A large
+# forget bias rebuilds the carousel at initialization and lets training learn
+# when to close the gate.
 #
 # `lessons_lib.recurrent` implements both layers with their BPTT (every
 # gradient is tested against finite differences). After `backward`, the
@@ -182,13 +197,18 @@ print("relative error of ∂E/∂W_h below 1e-7:",
 # geometric decay. Raise the RNN's weight scale toward 3 and it explodes
 # instead (lesson 09's case for clipping). Move the LSTM's forget bias: at
 # $b_f \le 1$ the LSTM decays too, only more slowly; from about $b_f = 3$ its
-# curve stays within a factor of about 30 of the top, even over 200 steps.
+# curve stays within a factor of about 30 of the top, even over 200 steps (in
+# the panel's draw of weights; other draws lose up to about 200 times).
 
 # %% tags=["nbval-ignore-output"]
 rnn_lstm_panel()
 
 # %% [markdown]
-# The same comparison at $T = 100$, without a kernel:
+# The same comparison at $T = 100$, without a kernel. These curves use the
+# panel's weights, inputs and top gradient, another random draw than the cell
+# above, so the RNN's number differs (8.2e-22 here, 7.3e-23 there): read the
+# order of magnitude, not the digits. The last line gives the spread over six
+# draws (seeds 0–5).
 
 # %%
 curves = {"RNN": bptt_profile(100)["rnn"]}
@@ -200,13 +220,21 @@ static.update(np.arange(1, 101), curves)
 ll.plots.show_static(static.fig)
 for name, g in curves.items():
     print(f"{name:14s} ‖∂E/∂h_1‖ = {g[0]:.2g}   smallest over t: {g.min():.2g}")
+draws = np.array([(bptt_profile(100, seed=s)["rnn"][0],
+                   bptt_profile(100, forget_bias=1.0, seed=s)["lstm_h"][0],
+                   bptt_profile(100, forget_bias=3.0, seed=s)["lstm_h"].min())
+                  for s in range(6)])
+print(f"seeds 0-5: RNN ‖∂E/∂h_1‖ from {draws[:, 0].min():.0e} to {draws[:, 0].max():.0e}; "
+      f"LSTM b_f = 1 from {draws[:, 1].min():.0e} to {draws[:, 1].max():.0e}; "
+      f"LSTM b_f = 3 never below {draws[:, 2].min():.1%}")
 
 # %% [markdown]
 # The RNN's gradient at the first step is about $10^{-21}$ of what the loss
-# sent in: nothing from the start of the sequence can be learned. The LSTM
-# with $b_f = 1$ keeps far more but still loses nine orders of magnitude; with
-# $b_f = 3$ no step receives less than a few per cent. Training can then
-# learn when to close the gate.
+# sent in (between $10^{-22}$ and $10^{-17}$ over the six draws): nothing from
+# the start of the sequence can be learned. The LSTM with $b_f = 1$ keeps far
+# more but still loses eight to nine orders of magnitude; with $b_f = 3$ no
+# step receives less than about 1.5 % in any draw. Training can then learn
+# when to close the gate.
 #
 # ## Greedy layer-wise pre-training
 #
@@ -246,8 +274,10 @@ runs = {}
 for name, (model, lr) in starts.items():
     runs[name] = ll.training.train(model, X, T, loss="binary_cross_entropy", lr=lr, steps=400)
     g = runs[name].history.weight_grad[0]
+    out = ll.activations.sigmoid(model.forward(X, training=False))
     print(f"{name:27s} loss {runs[name].loss[0]:.3f} → {runs[name].loss[-1]:.3f}, "
           f"accuracy {ll.training.accuracy(model, X, y, threshold=0.0):.1%}, "
+          f"outputs σ(y) from {out.min():.2f} to {out.max():.2f}, "
           f"first ÷ last layer gradient at the start {g[0] / g[-1]:.2g}")
 
 # %%
@@ -262,11 +292,38 @@ ll.plots.show_static(curves.fig);
 # the rest of the 400 steps: its first layer starts with a gradient about a
 # thousand times weaker than the last layer's. The pre-trained net starts with
 # a 26 times stronger first-layer gradient (relative to its last layer) and
-# gets the loss down to 0.28. But honest bookkeeping matters here: over the seeds
-# 0–5 (run in the tests), pre-training got the net moving in 4 of 6 cases,
-# random init in none, and ReLU + He in all 6 — each to a loss below 0.01.
+# gets the loss down to 0.28.
 #
-# That last line is why greedy pre-training fell out of use for this purpose.
+# Yet both sigmoid nets print the same accuracy, 89 %. Accuracy only asks on
+# which side of 50 % an output lies (threshold 0 on the logit $y$), not by how
+# much. The stuck net answers 0.50 everywhere to two decimals, but its tiny
+# deviations from 0.5 lean the right way for 89 % of the points: a nearly
+# flat function can still have the right sign. The pre-trained net's outputs
+# spread from 0.05 to 0.98: it is confident, and the loss, which measures
+# confidence in the right answer, tells the two apart; but its boundary still
+# misclassifies 11 % of the points after 400 steps. Only ReLU + He reaches a
+# loss below 0.01 and 100 %. The loss is the number to watch here.
+#
+# One seed can mislead, so the same three starts run for seeds 0–5:
+
+# %%
+from lessons_lib.experiments.pretraining import pretraining_comparison
+
+names = {"random": "random init", "pretrained": "pre-trained", "relu_he": "ReLU + He"}
+print("seed  " + "".join(f"{n:>26s}" for n in names.values()))
+for seed in range(6):
+    comparison = pretraining_comparison(seed=seed)
+    print(f"{seed:4d}  " + "".join(f"   loss {comparison[k].loss[-1]:.3f}, acc {comparison[k].accuracy:5.1%}"
+                                  for k in names))
+
+# %% [markdown]
+# Pre-training got the net moving (a loss below 0.3) in 4 of the 6 seeds,
+# random init in none (every loss stays above 0.6), and ReLU + He in all 6 —
+# only those six runs reach a loss below 0.01 and 100 % accuracy. The
+# accuracies of the two sigmoid starts overlap (81–89 %): again the loss, not
+# the accuracy, shows which nets learned.
+#
+# The ReLU + He column is why greedy pre-training fell out of use for this purpose.
 # It costs an extra training run per layer, its benefit depends on the
 # settings, and from about 2010 on the causes it worked around were fixed
 # directly: ReLU units (lesson 04) do not squash the gradient, Glorot and He
@@ -330,3 +387,29 @@ check_rnn_step_backward(rnn_step_backward_solution)
 # * Greedy layer-wise pre-training helped deep sigmoid nets (4 of 6 seeds here) but ReLU, good init, BN and shortcuts replaced it.
 #
 # **Next:** [11 · Gradient-flow lab](11_gradient_flow_lab.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * K. He, X. Zhang, S. Ren, J. Sun (2016). Deep residual learning for image
+#   recognition. *CVPR 2016*. — Blocks $Y = X + F(X)$ with identity shortcuts.
+# * K. He, X. Zhang, S. Ren, J. Sun (2016). Identity mappings in deep residual
+#   networks. *ECCV 2016*. — Why the shortcut should stay a pure identity: the
+#   term $dY$ then reaches every block unchanged.
+# * J. L. Elman (1990). Finding structure in time. *Cognitive Science* 14(2). —
+#   The plain recurrent net $h_t = f(x_t W_x + h_{t-1} W_h + b)$.
+# * S. Hochreiter, J. Schmidhuber (1997). Long short-term memory. *Neural
+#   Computation* 9(8). — The memory cell with the constant error carousel,
+#   input and output gates.
+# * F. A. Gers, J. Schmidhuber, F. Cummins (2000). Learning to forget:
+#   continual prediction with LSTM. *Neural Computation* 12(10). — The forget
+#   gate $f_t$.
+# * R. Jozefowicz, W. Zaremba, I. Sutskever (2015). An empirical exploration of
+#   recurrent network architectures. *ICML 2015*. — A forget-gate bias of 1
+#   (Keras' `unit_forget_bias`).
+# * G. E. Hinton, S. Osindero, Y.-W. Teh (2006). A fast learning algorithm for
+#   deep belief nets. *Neural Computation* 18(7). — Greedy layer-wise
+#   pre-training (with restricted Boltzmann machines), then fine-tuning.
+# * Y. Bengio, P. Lamblin, D. Popovici, H. Larochelle (2007). Greedy layer-wise
+#   training of deep networks. *Advances in Neural Information Processing
+#   Systems 19*. — The autoencoder variant built here.
