@@ -140,6 +140,9 @@ def test_claim_only_the_global_norm_keeps_the_whole_updates_direction():
     per_layer = {k: optim.clip_by_norm(v, 5.0) for k, v in grads.items()}
     assert C.cosine_similarity(grads, per_layer) < 0.95
     assert C.cosine_similarity(grads, optim.clip_by_value(grads, 1.0)) < 0.95
+    # "per tensor": every weight matrix and every bias vector on its own, cos 0.859
+    assert any(k.endswith(".b") for k in per_layer) and any(k.endswith(".W") for k in per_layer)
+    assert f"{C.cosine_similarity(grads, per_layer):.3f}" == "0.859"
     # per layer: each layer keeps its own direction, large layers are damped more
     for k, v in grads.items():
         if np.any(v):
@@ -171,6 +174,29 @@ def test_claim_weight_penalty_does_not_rescue_the_exploding_net():
         result = training.train(C.exploding_model(), X, T, loss="binary_cross_entropy",
                                 lr=0.1, steps=100, l2=l2)
         assert result.diverged and result.steps <= 6
+    # "within 7 steps in five of the six draws"
+    steps = []
+    for seed in range(6):
+        result = training.train(C.exploding_model(seed=seed), X, T,
+                                loss="binary_cross_entropy", lr=0.1, steps=100, l2=1.0)
+        steps.append(result.steps if result.diverged else None)
+    assert sum(s is not None and s <= 7 for s in steps) == 5
+
+
+def test_claim_clipping_over_six_draws():
+    last_updates = []
+    for seed in range(6):
+        none = C.clipping_run("none", seed=seed)
+        assert none.diverged and 5 <= none.steps <= 7                 # "5 to 7"
+        value, norm = C.clipping_run("value", 1.0, seed=seed), C.clipping_run("norm", 5.0,
+                                                                               seed=seed)
+        for run in (value, norm):
+            assert not run.diverged and 0.95 <= run.accuracy <= 1.0  # "95-100 %"
+        last_updates.append(int(np.flatnonzero(norm.grad_norm > 5.0)[-1]) + 1)
+        assert np.all(norm.grad_norm[last_updates[-1]:] <= 5.0)
+    assert last_updates[0] == 19
+    assert (min(last_updates), max(last_updates)) == (10, 85)        # "between 10 and 85"
+    assert sorted({C.clipping_run("none", seed=s).steps for s in range(6)}) == [5, 7]
 
 
 # -- recurrent nets -------------------------------------------------------------------------------
@@ -228,6 +254,15 @@ def test_claim_l2_0_01_levels_off_halves_the_bound_and_fits_every_point():
     assert run.accuracy == 1.0
 
 
+def test_claim_lambda_over_six_draws():
+    acc = {lam: [C.penalty_run(lam, "l2", seed=s).accuracy for s in range(6)]
+           for lam in C.LAMBDA_GRID}
+    assert all(a == 1.0 for a in acc[0.003])                    # fits in every draw
+    assert all(a < 0.9 for lam in (0.03, 0.1) for a in acc[lam])  # under-fits in every draw
+    assert sum(a == 1.0 for a in acc[0.01]) == 3                # "half the draws fit"
+    assert all(a < 0.9 for a in acc[0.01] if a != 1.0)          # the others under-fit
+
+
 def test_claim_large_lambda_under_fits():
     r3, r10 = C.penalty_run(0.03, "l2"), C.penalty_run(0.1, "l2")
     assert round(r3.loss[-1], 2) == 0.28 and round(r10.loss[-1], 2) == 0.37
@@ -243,6 +278,45 @@ def test_claim_l1_makes_about_half_the_weights_zero():
     assert 0.4 < share["l1"] < 0.6
     assert share["l2"] < 0.05 and l2_share < 0.05
     assert C.penalty_run(0.003, "l1").accuracy == 1.0
+
+
+def test_claim_l1_sparsity_over_six_draws_and_no_exact_zeros():
+    shares, accs = [], []
+    for seed in range(6):
+        run = C.penalty_run(0.003, "l1", seed=seed)
+        hist = C.weight_histogram(run.weights)
+        assert hist["near_zero"] == float(np.mean(np.abs(run.weights) < 0.01))
+        shares.append(hist["near_zero"])
+        accs.append(run.accuracy)
+        assert hist["exact_zero"] == 0.0 and np.all(run.weights != 0)   # "none exactly zero"
+        small = np.abs(run.weights[np.abs(run.weights) < 0.01])
+        assert np.mean(small < 2 * 0.3 * 0.003) > 0.9        # "within about eta*lambda"
+    assert (round(100 * min(shares)), round(100 * max(shares))) == (50, 56)
+    assert (min(accs), max(accs)) == (0.89, 1.0)
+
+
+def test_weight_histogram_counts_every_weight():
+    w = np.array([0.0, 1e-7, 1e-3, -0.5, 2.0, 50.0])
+    h = C.weight_histogram(w, bins=6)
+    np.testing.assert_allclose(h["centers"], np.arange(-4.5, 1.0, 1.0))
+    np.testing.assert_array_equal(h["counts"], [2, 0, 1, 0, 1, 2])
+    assert h["counts"].sum() == w.size
+    assert h["near_zero"] == pytest.approx(3 / 6) and h["exact_zero"] == pytest.approx(1 / 6)
+
+
+def test_claim_w_h_has_spectral_radius_about_one():
+    from lessons_lib.experiments.recurrent import _unit_recurrent_weights
+
+    _, W_h = _unit_recurrent_weights(0, 8, 32, 1)
+    radius = np.max(np.abs(np.linalg.eigvals(W_h)))
+    assert 0.85 < radius < 1.15
+    assert np.max(np.abs(np.linalg.eigvals(2.0 * W_h))) == pytest.approx(2 * radius)
+
+
+def test_claim_relu_is_positively_homogeneous():
+    z = np.random.default_rng(0).standard_normal(50)
+    for a in (0.5, 1.5, 7.0):
+        np.testing.assert_allclose(np.maximum(a * z, 0.0), a * np.maximum(z, 0.0))
 
 
 def test_claim_delta_growth_is_bounded_by_the_product_of_spectral_norms():
@@ -302,6 +376,10 @@ def test_results_are_memoised_and_read_only():
     (lambda: C.penalty_run(0.01, "l3"), ValueError, r"penalty must be one of \['l2', 'l1'\]"),
     (lambda: C.penalty_run(5.0), ValueError, "lam \\* lr must be < 1"),
     (lambda: C.penalty_run(0.01, lr=0.0), ValueError, "lr must be > 0"),
+    (lambda: C.weight_histogram([np.nan]), ValueError, "weights must contain only finite"),
+    (lambda: C.weight_histogram([1.0], bins=1), ValueError, "bins must be >= 2"),
+    (lambda: C.weight_histogram([1.0], decades=[0, 1]), TypeError, "decades must be a tuple"),
+    (lambda: C.weight_histogram([1.0], decades=(1.0, 0.0)), ValueError, "lo < hi"),
 ])
 def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):
@@ -346,8 +424,19 @@ def test_clip_plot_draws_the_clipped_vectors(backend):
     plot.update(1.0, two, long)
     np.testing.assert_allclose(plot.arrows.U, [3.0, 1.0, two["norm"][0]])
     np.testing.assert_allclose(plot.arrows.V, [1.0, 1.0, two["norm"][1]])
-    np.testing.assert_allclose([r.get_height() for r in plot.bars["by norm"]], long["norm"])
+    np.testing.assert_allclose(plot.bar_values("by norm"), np.abs(long["norm"]))
+    np.testing.assert_allclose(plot.bar_values("original"), np.abs(g))
     assert plot.ball.get_radius() == 1.0 and plot.box.get_width() == 2.0
+    # the by-norm bars are visible at c = 1: every one above the axis' floor, and on the
+    # log scale each sits the same distance below its original
+    assert plot.axb.get_yscale() == "log"
+    assert np.all(plot.bar_values("by norm") > plot.axb.get_ylim()[0] * 10)
+    np.testing.assert_allclose(np.log10(plot.bar_values("original"))
+                               - np.log10(plot.bar_values("by norm")),
+                               np.log10(long["norm_g"]), rtol=1e-12)
+    assert plot.hlines[0].get_ydata()[0] == 1.0
+    with pytest.raises(ValueError, match="label must be one of"):
+        plot.bar_values("by sign")
 
 
 # -- panels ---------------------------------------------------------------------------------------
@@ -399,8 +488,7 @@ def test_clip_panel_moves_in_place(backend):
 def test_clip_panel_plots_what_the_experiment_computes(backend):
     panel = clip_panel(threshold=2.0)
     want = C.clip_comparison(panel.g, 2.0)
-    heights = [r.get_height() for r in panel.plot.bars["by value"]]
-    np.testing.assert_allclose(heights, want["value"])
+    np.testing.assert_allclose(panel.plot.bar_values("by value"), np.abs(want["value"]))
     assert f"{want['cos_value']:.4f}" in panel.readout.value
 
 
@@ -417,3 +505,26 @@ def test_penalty_panel_moves_in_place(backend):
     np.testing.assert_array_equal(panel.norm_plot.lines["with the penalty"].get_ydata(),
                                   C.penalty_run(C.LAMBDA_GRID[-1], "l2").weight_norm)
     assert "weight norm" in panel.readout.value and "accuracy" in panel.readout.value
+
+
+def test_penalty_panel_shows_l1_sparsity(backend):
+    panel = penalty_panel(lam=0.003, penalty="l2")
+    hist_line = panel.hist_plot.lines["with the penalty"]
+    l2_counts = np.asarray(hist_line.get_ydata()).copy()
+    _move(panel, "penalty", "l1", lambda p: np.asarray(hist_line.get_ydata(), dtype=float))
+    l1_counts = np.asarray(hist_line.get_ydata())
+    centers = np.asarray(hist_line.get_xdata())
+    left = centers < -2.0                                   # |w| < 0.01
+    assert l1_counts[left].sum() > 10 * l2_counts[left].sum()
+    assert "|w| &lt; 0.01" in panel.readout.value and "<b>50%</b>" in panel.readout.value
+    assert panel.hist_plot.ax.get_ylim()[0] == 0.0
+    for lam in C.LAMBDA_GRID:                             # the fixed count axis fits every run
+        for name in C.PENALTIES:
+            counts = C.weight_histogram(C.penalty_run(lam, name).weights)["counts"]
+            assert counts.max() <= PenaltyPanel.HIST_MAX
+
+
+def test_clip_slider_ends_at_20(backend):
+    assert 10 ** THRESHOLD_LOG_RANGE[1] == pytest.approx(20.0, rel=1e-12)
+    panel = clip_panel(threshold=20.0)
+    assert panel.controls["threshold"].value == pytest.approx(20.0)

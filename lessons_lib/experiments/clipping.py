@@ -6,7 +6,9 @@ r"""Gradient clipping and weight penalties: the numbers behind notebook 09.
   — a deep ReLU net whose weights are 1.5 times too large, trained on the
   moons with and without clipping (the stability figure);
 * :func:`penalty_run` — weight norm over training for an L1 or L2 penalty
-  of strength :math:`\lambda` (the :math:`\lambda` panel).
+  of strength :math:`\lambda` (the :math:`\lambda` panel);
+* :func:`weight_histogram` — how many weights end at each size, on a log
+  scale: L1's pile of weights near zero.
 
 Everything is seeded and memoised: a slider that returns to a value costs
 nothing. Cached results are read-only; copy them before modifying.
@@ -30,6 +32,7 @@ from ..validation import check_array, check_choice, check_float, check_int
 
 __all__ = [
     "CLIP_METHODS",
+    "HISTOGRAM_DECADES",
     "LAMBDA_GRID",
     "PENALTIES",
     "ClipRun",
@@ -42,6 +45,7 @@ __all__ = [
     "exploding_model",
     "flatten",
     "penalty_run",
+    "weight_histogram",
 ]
 
 #: Clipping methods of :func:`clipping_run`.
@@ -407,3 +411,46 @@ def _penalty_run(lam, penalty, steps, lr, seed) -> PenaltyRun:
     return PenaltyRun(weight_norm=_readonly(norms), loss=_readonly(losses),
                       accuracy=accuracy(model, X, y, threshold=0.0), gain_bound=gain,
                       weights=_readonly(flat))
+
+
+#: Decades of :math:`|w|` that :func:`weight_histogram` covers by default.
+HISTOGRAM_DECADES = (-5.0, 1.0)
+
+
+def weight_histogram(weights: Any, *, bins: int = 24,
+                     decades: tuple[float, float] = HISTOGRAM_DECADES) -> dict[str, Any]:
+    r"""Histogram of :math:`\log_{10}|w|`: how many weights end at each size.
+
+    Parameters
+    ----------
+    weights : array_like
+        Any shape (e.g. :attr:`PenaltyRun.weights`); flattened.
+    bins : int
+        Bins over ``decades``, 2..200.
+    decades : (float, float)
+        ``(lo, hi)`` in :math:`\log_{10}|w|`, lo < hi. Weights below
+        :math:`10^{lo}` (exact zeros too) are counted in the first bin, above
+        :math:`10^{hi}` in the last.
+
+    Returns
+    -------
+    dict
+        ``"centers"`` (bins,) — bin centres in :math:`\log_{10}|w|`;
+        ``"counts"`` (bins,) — weights per bin; ``"near_zero"`` — the share of
+        weights with :math:`|w| < 0.01`; ``"exact_zero"`` — the share equal to 0.
+    """
+    w = check_array("weights", weights).ravel()
+    bins = check_int("bins", bins, min_value=2, max_value=200)
+    if not isinstance(decades, tuple) or len(decades) != 2:
+        raise TypeError(f"decades must be a tuple (lo, hi), got {decades!r}")
+    lo = check_float("decades[0]", decades[0])
+    hi = check_float("decades[1]", decades[1])
+    if not lo < hi:
+        raise ValueError(f"decades must have lo < hi, got {decades!r}")
+    edges = np.linspace(lo, hi, bins + 1)
+    with np.errstate(divide="ignore"):
+        logs = np.clip(np.log10(np.abs(w)), lo, hi)
+    counts = np.histogram(logs, bins=edges)[0]
+    return {"centers": 0.5 * (edges[:-1] + edges[1:]), "counts": counts,
+            "near_zero": float(np.mean(np.abs(w) < 0.01)),
+            "exact_zero": float(np.mean(w == 0.0))}

@@ -29,6 +29,8 @@ __all__ = ["ClipPlot", "plot_clipping_runs", "plot_weight_norms"]
 _GREY = "#888888"
 #: Colours of the runs of :func:`plot_clipping_runs`, in order (none, by value, by norm, ...).
 _RUN_COLORS = (COLORS[6], COLORS[1], COLORS[0], COLORS[2], COLORS[3], COLORS[4])
+#: Bottom of the log-scale bar axes: entries smaller than this are not drawn.
+BAR_FLOOR = 1e-4
 #: Colours of the three versions of a gradient.
 CLIP_COLORS = {"original": _GREY, "by value": COLORS[1], "by norm": COLORS[0]}
 
@@ -46,8 +48,11 @@ class ClipPlot:
     Left: the 2-D gradient ``g2`` as three arrows from the origin, with the
     box :math:`[-c, c]^2` (clip by value projects into it, entry by entry)
     and the circle of radius :math:`c` (clip by norm shrinks the arrow onto
-    it). Right: the entries of a longer gradient ``g`` as bars, three per
-    entry, and the lines :math:`\\pm c`.
+    it). Right: the sizes :math:`|g_i|` of a longer gradient's entries as bars
+    on a log scale, three per entry, and the line :math:`c`. On a log scale
+    clipping by norm moves every bar down by the same distance (one common
+    factor), so its bars stay visible and keep their pattern at any :math:`c`;
+    clipping by value cuts only the bars above :math:`c`.
 
     Parameters
     ----------
@@ -93,27 +98,33 @@ class ClipPlot:
         ax2.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
 
         idx = np.arange(self.g.size)
+        # magnitudes on a log scale: clipping by norm divides every entry by the same
+        # factor, which moves every bar down by the same distance, visible at any c
+        self.floor = BAR_FLOOR
         self.bars = {}
         for (label, color), offset, width, alpha in zip(
                 CLIP_COLORS.items(), (0.0, -0.2, 0.2), (0.85, 0.38, 0.38), (0.35, 1.0, 1.0),
                 strict=True):
             self.bars[label] = list(axb.bar(idx + offset, np.zeros_like(self.g), width=width,
-                                            color=color, alpha=alpha, label=label))
-        self.hlines = [axb.axhline(0, color=COLORS[1], ls="--", lw=1.2) for _ in range(2)]
-        top = 1.1 * float(np.max(np.abs(self.g)))
-        axb.set_ylim(-top, top)
+                                            bottom=self.floor, color=color, alpha=alpha,
+                                            label=label))
+        self.hlines = [axb.axhline(1.0, color=COLORS[1], ls="--", lw=1.2)]
+        axb.set_yscale("log")
+        axb.set_ylim(self.floor, 3.0 * float(np.max(np.abs(self.g))))
+        axb.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+        axb.yaxis.set_minor_locator(NullLocator())
+        axb.yaxis.set_major_formatter(FuncFormatter(_log_label))
         axb.set_xlim(-0.7, self.g.size - 0.3)
         axb.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
-        axb.axhline(0, color="#cccccc", lw=0.8, zorder=0)
         axb.set_xlabel(f"entry $i$ of a {self.g.size}-entry gradient")
-        axb.set_ylabel("$g_i$")
+        axb.set_ylabel("$|g_i|$ (log scale)")
         if legend:
             handles = [Rectangle((0, 0), 1, 1, color=c, alpha=0.35 if k == "original" else 1)
                        for k, c in CLIP_COLORS.items()]
             handles += [Rectangle((0, 0), 1, 1, fill=False, ls="--", ec=COLORS[1]),
                         Circle((0, 0), 1, fill=False, ls=":", ec=COLORS[0])]
             self.fig.subplots_adjust(bottom=0.27)
-            self.fig.legend(handles, [*CLIP_COLORS, "box |gᵢ| ≤ c", "circle ‖g‖ = c"],
+            self.fig.legend(handles, [*CLIP_COLORS, "box |gᵢ| ≤ c, bars' c", "circle ‖g‖ = c"],
                             fontsize="small", frameon=False, loc="lower center", ncol=5)
 
     @staticmethod
@@ -123,7 +134,7 @@ class ClipPlot:
                  f'display:inline-block;width:1.2em;height:0.8em"></span>&nbsp;{k}'
                  for k, c in CLIP_COLORS.items()]
         items.append(f'<span style="border-top:2px dashed {COLORS[1]};display:inline-block;'
-                     'width:1.4em;vertical-align:middle"></span>&nbsp;±c (box)')
+                     'width:1.4em;vertical-align:middle"></span>&nbsp;c (box ±c, line in the bars)')
         items.append(f'<span style="border-top:2px dotted {COLORS[0]};display:inline-block;'
                      'width:1.4em;vertical-align:middle"></span>&nbsp;‖g‖ = c (circle)')
         return "&emsp;".join(items)
@@ -149,9 +160,23 @@ class ClipPlot:
         for label, values in (("original", self.g), ("by value", clipped["value"]),
                               ("by norm", clipped["norm"])):
             for rect, h in zip(self.bars[label], values, strict=True):
-                rect.set_height(h)
+                rect.set_height(max(abs(float(h)) - self.floor, 0.0))
         self.hlines[0].set_ydata([c, c])
-        self.hlines[1].set_ydata([-c, -c])
+
+    def bar_values(self, label: str) -> np.ndarray:
+        """The magnitudes :math:`|g_i|` the bars of one version show (top of each bar).
+
+        Parameters
+        ----------
+        label : {"original", "by value", "by norm"}
+
+        Returns
+        -------
+        ndarray, shape (n,)
+        """
+        if label not in self.bars:
+            raise ValueError(f"label must be one of {list(self.bars)}, got {label!r}")
+        return np.array([r.get_y() + r.get_height() for r in self.bars[label]])
 
 
 def plot_clipping_runs(runs: Mapping[str, Any], *, cap: float = 1e8) -> Figure:

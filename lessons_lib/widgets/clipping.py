@@ -4,7 +4,8 @@
   16-entry gradient (bars) before and after clipping by value and by norm,
   with their cosine similarity to the original;
 * :func:`penalty_panel` — a :math:`\\lambda` slider and an L1/L2 switch; the
-  total weight norm and the data loss over training, against no penalty.
+  total weight norm and the data loss over training, and a histogram of the
+  final weights' sizes (L1's pile near zero), against no penalty.
 
 Compute is :mod:`lessons_lib.experiments.clipping`; drawing is
 :mod:`lessons_lib.plots.clipping` and :class:`lessons_lib.plots.LinePlot`.
@@ -12,6 +13,7 @@ Compute is :mod:`lessons_lib.experiments.clipping`; drawing is
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ipywidgets as W
@@ -26,8 +28,8 @@ from .base import Panel
 __all__ = ["ClipPanel", "PenaltyPanel", "clip_panel", "penalty_panel"]
 
 _STYLE = {"description_width": "initial"}
-#: Range of the threshold slider (log10 of c).
-THRESHOLD_LOG_RANGE = (-1.5, 1.3)
+#: Range of the threshold slider (log10 of c): c from about 0.03 to exactly 20.
+THRESHOLD_LOG_RANGE = (-1.5, math.log10(20.0))
 
 
 class ClipPanel(Panel):
@@ -72,7 +74,7 @@ def clip_panel(**initial: Any) -> ClipPanel:
     Parameters
     ----------
     **initial
-        ``threshold`` (1.0, between 0.03 and 20), ``g2`` (the 2-D gradient,
+        ``threshold`` (1.0, between 10**-1.5 ≈ 0.032 and 20), ``g2`` (the 2-D gradient,
         default (3, 1)), ``n`` (entries of the longer gradient, 16) and
         ``seed`` (0) of :func:`lessons_lib.experiments.clipping.example_gradient`.
 
@@ -87,6 +89,9 @@ def clip_panel(**initial: Any) -> ClipPanel:
 class PenaltyPanel(Panel):
     """λ slider: weight norm over training (see :func:`penalty_panel`)."""
 
+    #: Upper end of the histogram's count axis (the tallest bin of any grid run is lower).
+    HIST_MAX = 250
+
     def __init__(self, *, lam: float = 0.01, penalty: str = "l2", warm: bool = True) -> None:
         lam = check_float("lam", lam)
         if lam not in _exp.LAMBDA_GRID:
@@ -96,7 +101,7 @@ class PenaltyPanel(Panel):
             for name in _exp.PENALTIES:
                 for value in _exp.LAMBDA_GRID:
                     _exp.penalty_run(value, name)
-        fig = new_figure((7.4, 3.0), ncols=2, left=0.09, wspace=0.32)
+        fig = new_figure((9.6, 3.0), ncols=3, left=0.07, wspace=0.38)
         labels = ["with the penalty", "no penalty (λ = 0)"]
         styles = {labels[1]: {"ls": "--", "color": "#555555", "lw": 1.5}}
         self.norm_plot = LinePlot(labels, ax=fig.axes[0], xlabel="training step",
@@ -104,6 +109,13 @@ class PenaltyPanel(Panel):
         self.loss_plot = LinePlot(labels, ax=fig.axes[1], xlabel="training step",
                                   ylabel="data loss (log scale)", logy=True, legend=False,
                                   styles=styles)
+        lo, hi = _exp.HISTOGRAM_DECADES
+        self.hist_plot = LinePlot(labels, ax=fig.axes[2], xlabel="log₁₀ |w| at the end",
+                                  ylabel="number of weights", legend=False,
+                                  styles={k: {**styles.get(k, {}), "drawstyle": "steps-mid"}
+                                          for k in labels},
+                                  ylim=(0.0, 1.1 * self.HIST_MAX))
+        self.hist_plot.ax.axvline(-2.0, color="#999999", lw=1.0, ls=":")
         self.plot = self.norm_plot            # the panel tests read plot.lines
         controls = {
             "lam": W.SelectionSlider(options=[(f"{v:g}", v) for v in _exp.LAMBDA_GRID],
@@ -115,8 +127,10 @@ class PenaltyPanel(Panel):
         super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
 
     def _compute(self, lam, penalty):
-        return {"lam": lam, "penalty": penalty, "run": _exp.penalty_run(lam, penalty),
-                "ref": _exp.penalty_run(0.0)}
+        run, ref = _exp.penalty_run(lam, penalty), _exp.penalty_run(0.0)
+        return {"lam": lam, "penalty": penalty, "run": run, "ref": ref,
+                "hist": _exp.weight_histogram(run.weights),
+                "hist_ref": _exp.weight_histogram(ref.weights)}
 
     def _draw(self, r):
         labels = list(self.norm_plot.lines)
@@ -125,6 +139,8 @@ class PenaltyPanel(Panel):
                               {labels[0]: run.weight_norm, labels[1]: ref.weight_norm})
         self.loss_plot.update(np.arange(run.loss.size),
                               {labels[0]: run.loss, labels[1]: ref.loss})
+        self.hist_plot.update(r["hist"]["centers"], {labels[0]: r["hist"]["counts"],
+                                                     labels[1]: r["hist_ref"]["counts"]})
 
     def _readout(self, r) -> str:
         run, ref = r["run"], r["ref"]
@@ -134,11 +150,19 @@ class PenaltyPanel(Panel):
                 f"<b>{run.weight_norm[-1]:.3g}</b> (no penalty {ref.weight_norm[-1]:.3g}); "
                 f"bound on δ's growth Π‖W‖₂ = <b>{run.gain_bound:.3g}</b> "
                 f"(no penalty {ref.gain_bound:.3g}); data loss {run.loss[-1]:.3g}, "
-                f"accuracy {run.accuracy:.0%}")
+                f"accuracy {run.accuracy:.0%}<br>weights with |w| &lt; 0.01 (left of the "
+                f"dotted line): <b>{r['hist']['near_zero']:.0%}</b> "
+                f"(no penalty {r['hist_ref']['near_zero']:.0%}); exactly zero: "
+                f"{r['hist']['exact_zero']:.0%}")
 
 
 def penalty_panel(**initial: Any) -> PenaltyPanel:
     """λ panel of notebook 09: weight norm over training under an L1 or L2 penalty.
+
+    Three plots: the total weight norm and the data loss over the steps, and
+    a histogram of :math:`\\log_{10}|w|` after training
+    (:func:`lessons_lib.experiments.clipping.weight_histogram`), where L1's
+    weights near zero show as a second peak left of :math:`|w| = 0.01`.
 
     All :data:`lessons_lib.experiments.clipping.LAMBDA_GRID` values are
     trained once when the panel is built (about a second), so moving the
