@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..recurrent import rnn_step_backward, rnn_step_forward
-from .base import Verdict, run_check
+from .base import Mistake, Verdict, run_check
 
 __all__ = ["check_rnn_step_backward"]
 
@@ -18,6 +18,45 @@ __all__ = ["check_rnn_step_backward"]
 def _reference(dh, x, h_prev, h, W_x, W_h):
     _, dh_prev, dW_x, dW_h, db = rnn_step_backward(dh, x, h_prev, h, W_x, W_h)
     return dh_prev, dW_x, dW_h, db
+
+
+def _variant(dh, x, h_prev, h, W_x, W_h, *, slope="tanh", back_T=True, dWx_T=False,
+             db="sum", prev_slope=True):
+    slopes = {"tanh": 1.0 - h * h, "none": 1.0, "tanh_of_h": 1.0 - np.tanh(h) ** 2,
+              "one_minus_h": 1.0 - h, "sigmoid_form": h * (1.0 - h)}
+    delta = dh * slopes[slope]
+    dh_prev = (delta if prev_slope else dh) @ (W_h.T if back_T else W_h)
+    dW_x = delta.T @ x if dWx_T else x.T @ delta
+    db_ = delta.mean(axis=0) if db == "mean" else delta.sum(axis=0)
+    return dh_prev, dW_x, h_prev.T @ delta, db_
+
+
+_MISTAKES = (
+    Mistake("no_tanh_slope", lambda *a: _variant(*a, slope="none"),
+            "all four results are built from dh itself: the tanh slope is missing. The "
+            "gradient at the weighted sum is δ = dh ∘ tanh′, and with the step's output h "
+            "the slope is 1 − h²."),
+    Mistake("tanh_of_h", lambda *a: _variant(*a, slope="tanh_of_h"),
+            "your slope is 1 − tanh(h)²: h is already tanh of the weighted sum, so the "
+            "slope is 1 − h² (no second tanh)."),
+    Mistake("one_minus_h", lambda *a: _variant(*a, slope="one_minus_h"),
+            "your slope is 1 − h; tanh′ written with the output is 1 − h² (h squared)."),
+    Mistake("sigmoid_slope", lambda *a: _variant(*a, slope="sigmoid_form"),
+            "your slope is h(1 − h), the sigmoid's slope written with its output; the step "
+            "uses tanh, whose slope is 1 − h²."),
+    Mistake("prev_without_slope", lambda *a: _variant(*a, prev_slope=False),
+            "dW_x, dW_h and db are right, but dh_prev is built from dh: it also goes "
+            "through the tanh first, dh_prev = δ W_hᵀ."),
+    Mistake("no_transpose", lambda *a: _variant(*a, back_T=False),
+            "dh_prev uses W_h where it needs W_hᵀ: going backwards through h_prev W_h "
+            "multiplies by the transpose (W_h is square, so the shapes fit either way)."),
+    Mistake("dWx_transposed", lambda *a: _variant(*a, dWx_T=True),
+            "your dW_x is δᵀx, the transpose: a weight gradient has the weight's shape "
+            "(n_in, n_h), so it is xᵀδ."),
+    Mistake("db_mean", lambda *a: _variant(*a, db="mean"),
+            "your db is the mean of δ over the samples; the gradients here are summed over "
+            "the batch, like xᵀδ sums over it."),
+)
 
 
 def check_rnn_step_backward(fn: Any) -> Verdict:
@@ -39,7 +78,17 @@ def check_rnn_step_backward(fn: Any) -> Verdict:
         W_h = rng.standard_normal((n_h, n_h)) / np.sqrt(n_h)
         h = rnn_step_forward(x, h_prev, W_x, W_h, 0.1 * rng.standard_normal(n_h))
         cases.append((rng.standard_normal((n, n_h)), x, h_prev, h, W_x, W_h))
-    return run_check("RNN step backward", fn, _reference, cases,
-                     output_names=["dh_prev", "dW_x", "dW_h", "db"],
-                     hint="delta = dh * (1 - h**2); dh_prev = delta @ W_h.T; "
-                          "dW_x = x.T @ delta; dW_h = h_prev.T @ delta; db = delta.sum(axis=0).")
+    return run_check(
+        "RNN step backward", fn, _reference, cases, mistakes=_MISTAKES,
+        input_names=["dh", "x", "h_prev", "h", "W_x", "W_h"],
+        output_names=["dh_prev", "dW_x", "dW_h", "db"],
+        describe=lambda dh, x, *_: (f"N = {x.shape[0]} samples, n_in = {x.shape[1]}, "
+                                    f"n_h = {dh.shape[1]}"),
+        hints=["start with δ, the gradient at the weighted sum (before the tanh): all four "
+               "results are built from δ, not from dh. Then compare each result's shape "
+               "with the shape of what it belongs to.",
+               "tanh′ written with the step's output h is 1 − h². Each weight matrix gets "
+               "(its input)ᵀ δ; the previous state gets δ sent back through W_h, so W_hᵀ; "
+               "the bias gradient adds δ over the samples (axis 0).",
+               "δ = dh ∘ (1 − h²);  dh_prev = δ W_hᵀ;  dW_x = xᵀδ;  dW_h = h_prevᵀδ;  "
+               "db = Σₙ δₙ (one entry per hidden unit)."])

@@ -120,9 +120,15 @@ ll.plots.show_static(preview.fig)
 # ## Warm-up exercise: a repeated factor
 #
 # Every exercise in the series works the same way: fill in the function,
-# then run the check below it, which tells you whether it is right (or what
-# is wrong, with a hint). Write `repeated_factor(factor, layers)`: the size of
-# a signal of size 1 after it has been multiplied by `factor` once per layer.
+# then run the check below it. It tells you whether it is right; if not, it
+# shows the inputs of a case that failed, what came out and what was
+# expected, names the mistake when it recognizes one, and gives a first
+# hint. Each time you run the check again on a wrong answer it adds one more
+# hint (the last one is the formula). A collapsed cell below the check holds
+# a worked solution; open it (click its bar) once you have tried.
+#
+# Write `repeated_factor(factor, layers)`: the size of a signal of size 1
+# after it has been multiplied by `factor` once per layer.
 
 # %%
 def repeated_factor(factor, layers):
@@ -134,11 +140,11 @@ def repeated_factor(factor, layers):
 ll.exercises.check_repeated_factor(repeated_factor)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `repeated_factor` is left as it is. To run the check on
+# this one: ll.exercises.check_repeated_factor(repeated_factor_solution)
 def repeated_factor_solution(factor, layers):
     return factor ** layers
-
-
-ll.exercises.check_repeated_factor(repeated_factor_solution)
 
 # %% [markdown]
 # ## Glossary · 术语表

@@ -237,12 +237,12 @@ def perceptron_update(w, x, t, lr):
 ll.exercises.check_perceptron_update(perceptron_update)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `perceptron_update` is left as it is. To run the check on
+# this one: ll.exercises.check_perceptron_update(perceptron_update_solution)
 def perceptron_update_solution(w, x, t, lr):
     y = 1.0 if np.dot(w, x) > 0 else 0.0
     return w + lr * (t - y) * x
-
-
-ll.exercises.check_perceptron_update(perceptron_update_solution)
 
 # %% [markdown]
 # > **In a framework.** Frameworks do not train perceptrons with this rule;

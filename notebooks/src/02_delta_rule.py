@@ -226,13 +226,13 @@ def delta_rule_update(W, X, T, lr):
 ll.exercises.check_delta_rule_update(delta_rule_update)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `delta_rule_update` is left as it is. To run the check on
+# this one: ll.exercises.check_delta_rule_update(delta_rule_update_solution)
 def delta_rule_update_solution(W, X, T, lr):
     Y = 1.0 / (1.0 + np.exp(-(X @ W)))
     delta = (T - Y) * Y * (1.0 - Y)
     return W + lr * X.T @ delta
-
-
-ll.exercises.check_delta_rule_update(delta_rule_update_solution)
 
 # %% [markdown]
 # > **In a framework.** A sigmoid unit trained by gradient descent on the

@@ -314,6 +314,9 @@ def backward_two_layer(X, T, W1, W2, lr):
 ll.exercises.check_backward_two_layer(backward_two_layer)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `backward_two_layer` is left as it is. To run the check on
+# this one: ll.exercises.check_backward_two_layer(backward_two_layer_solution)
 def backward_two_layer_solution(X, T, W1, W2, lr):
     sigmoid = ll.activations.sigmoid
     Y1 = sigmoid(X @ W1)                          # forward signal
@@ -321,9 +324,6 @@ def backward_two_layer_solution(X, T, W1, W2, lr):
     delta2 = (T - Y2) * Y2 * (1 - Y2)             # output learning signal
     delta1 = (delta2 @ W2.T) * Y1 * (1 - Y1)      # sent back through W2
     return lr * X.T @ delta1, lr * Y1.T @ delta2
-
-
-ll.exercises.check_backward_two_layer(backward_two_layer_solution)
 
 # %% [markdown]
 # > **In a framework.** Nobody writes backward passes by hand in practice:

@@ -328,7 +328,8 @@ dead_relu_panel()
 # ## Exercise 1: the sigmoid's derivative
 #
 # Write `sigmoid_grad(z)` returning $\sigma'(z) = \sigma(z)(1-\sigma(z))$ for
-# every entry of the array `z`.
+# every entry of the array `z`. Deep networks meet large inputs, so it must
+# also work for $z = \pm 1000$ without an overflow warning (the check tries).
 
 # %%
 def sigmoid_grad(z):
@@ -341,12 +342,12 @@ def sigmoid_grad(z):
 ll.exercises.check_sigmoid_grad(sigmoid_grad)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `sigmoid_grad` is left as it is. To run the check on
+# this one: ll.exercises.check_sigmoid_grad(sigmoid_grad_solution)
 def sigmoid_grad_solution(z):
     s = ll.activations.sigmoid(z)      # overflow-safe 1 / (1 + exp(-z))
     return s * (1 - s)
-
-
-ll.exercises.check_sigmoid_grad(sigmoid_grad_solution)
 
 # %% [markdown]
 # ## Exercise 2: Leaky ReLU's derivative
@@ -365,11 +366,11 @@ def leaky_relu_grad(z, alpha):
 ll.exercises.check_leaky_relu_grad(leaky_relu_grad)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `leaky_relu_grad` is left as it is. To run the check on
+# this one: ll.exercises.check_leaky_relu_grad(leaky_relu_grad_solution)
 def leaky_relu_grad_solution(z, alpha):
     return np.where(z > 0, 1.0, alpha)
-
-
-ll.exercises.check_leaky_relu_grad(leaky_relu_grad_solution)
 
 # %% [markdown]
 # > **In a framework.** Activations are one argument or one layer.

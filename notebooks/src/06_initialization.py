@@ -344,13 +344,13 @@ def variance_scaling_std(scale, mode, n_in, n_out):
 ll.exercises.check_variance_scaling_std(variance_scaling_std)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `variance_scaling_std` is left as it is. To run the check on
+# this one: ll.exercises.check_variance_scaling_std(variance_scaling_std_solution)
 def variance_scaling_std_solution(scale, mode, n_in, n_out):
     """sqrt(scale / n) with n the fan chosen by mode."""
     n = {"fan_in": n_in, "fan_out": n_out, "fan_avg": (n_in + n_out) / 2}[mode]
     return (scale / n) ** 0.5
-
-
-ll.exercises.check_variance_scaling_std(variance_scaling_std_solution)
 
 # %% [markdown]
 # > **In a framework**

@@ -390,13 +390,13 @@ def batchnorm_forward(X, gamma, beta, eps):
 ll.exercises.check_batchnorm_forward(batchnorm_forward)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `batchnorm_forward` is left as it is. To run the check on
+# this one: ll.exercises.check_batchnorm_forward(batchnorm_forward_solution)
 def batchnorm_forward_solution(X, gamma, beta, eps):
     mu = X.mean(axis=0)
     var = ((X - mu) ** 2).mean(axis=0)
     return gamma * (X - mu) / np.sqrt(var + eps) + beta
-
-
-ll.exercises.check_batchnorm_forward(batchnorm_forward_solution)
 
 # %% [markdown]
 # > **In a framework**

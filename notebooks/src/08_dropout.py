@@ -298,9 +298,11 @@ dropout_panel(p=0.3)
 # %% [markdown]
 # ## Exercise: inverted dropout, forward
 #
-# Write `dropout_forward(X, p, rng)`: draw a keep-mask with
-# `rng.random(X.shape)` — keep an entry when the number is at least `p`, so it
-# is dropped with probability `p` — and return `X * mask / (1 - p)`. The
+# Write `dropout_forward(X, p, rng)`, inverted dropout in training mode: drop
+# each entry of `X` with probability `p`, independently of the others, and
+# divide the kept entries by $1 - p$. Draw the random numbers from the
+# generator `rng` you are given (`rng.random(X.shape)` gives one uniform
+# number in $[0, 1)$ per entry), so that a seeded run can be repeated. The
 # check runs it for several `p` and tests that every entry is either 0 or
 # $x/(1-p)$, that about a share $p$ is dropped, and that `p = 0` changes nothing.
 
@@ -314,12 +316,12 @@ def dropout_forward(X, p, rng):
 ll.exercises.check_dropout_forward(dropout_forward)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `dropout_forward` is left as it is. To run the check on
+# this one: ll.exercises.check_dropout_forward(dropout_forward_solution)
 def dropout_forward_solution(X, p, rng):
     mask = rng.random(X.shape) >= p
     return X * mask / (1.0 - p)
-
-
-ll.exercises.check_dropout_forward(dropout_forward_solution)
 
 # %% [markdown]
 # > **In a framework**

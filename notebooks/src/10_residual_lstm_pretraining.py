@@ -356,12 +356,12 @@ def rnn_step_backward(dh, x, h_prev, h, W_x, W_h):
 check_rnn_step_backward(rnn_step_backward)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `rnn_step_backward` is left as it is. To run the check on
+# this one: check_rnn_step_backward(rnn_step_backward_solution)
 def rnn_step_backward_solution(dh, x, h_prev, h, W_x, W_h):
     delta = dh * (1.0 - h ** 2)
     return delta @ W_h.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
-
-
-check_rnn_step_backward(rnn_step_backward_solution)
 
 # %% [markdown]
 # ## In a framework
