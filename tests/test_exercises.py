@@ -552,7 +552,7 @@ def _rnn(dh, x, h_prev, h, W_x, W_h, *, slope=None, back_T=True, dwx_T=False, db
     d = dh * (1 - h * h if slope is None else slope(h))
     dh_prev = (d if prev_slope else dh) @ (W_h.T if back_T else W_h)
     dW_x = d.T @ x if dwx_T else x.T @ d
-    return dh_prev, dW_x, h_prev.T @ d, (d.mean(0) if db == "mean" else d.sum(0))
+    return dh_prev, dW_x, h_prev.T @ d, {"mean": d.mean(0), "sum": d.sum(0), "axis1": d.sum(1)}[db]
 
 
 RNN_WRONG = {
@@ -564,6 +564,7 @@ RNN_WRONG = {
     "no_transpose": lambda *a: _rnn(*a, back_T=False),
     "dWx_transposed": lambda *a: _rnn(*a, dwx_T=True),
     "db_mean": lambda *a: _rnn(*a, db="mean"),
+    "db_wrong_axis": lambda *a: _rnn(*a, db="axis1"),
 }
 
 

@@ -27,7 +27,7 @@ def _variant(dh, x, h_prev, h, W_x, W_h, *, slope="tanh", back_T=True, dWx_T=Fal
     delta = dh * slopes[slope]
     dh_prev = (delta if prev_slope else dh) @ (W_h.T if back_T else W_h)
     dW_x = delta.T @ x if dWx_T else x.T @ delta
-    db_ = delta.mean(axis=0) if db == "mean" else delta.sum(axis=0)
+    db_ = {"mean": delta.mean(axis=0), "sum": delta.sum(axis=0), "axis1": delta.sum(axis=1)}[db]
     return dh_prev, dW_x, h_prev.T @ delta, db_
 
 
@@ -53,6 +53,10 @@ _MISTAKES = (
     Mistake("dWx_transposed", lambda *a: _variant(*a, dWx_T=True),
             "your dW_x is δᵀx, the transpose: a weight gradient has the weight's shape "
             "(n_in, n_h), so it is xᵀδ."),
+    Mistake("db_wrong_axis", lambda *a: _variant(*a, db="axis1"),
+            "your db adds δ over the hidden units of each sample (axis 1). The bias is "
+            "shared by all samples, so its gradient adds δ over the samples (axis 0): one "
+            "entry per hidden unit."),
     Mistake("db_mean", lambda *a: _variant(*a, db="mean"),
             "your db is the mean of δ over the samples; the gradients here are summed over "
             "the batch, like xᵀδ sums over it."),
