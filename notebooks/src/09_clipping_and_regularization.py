@@ -363,12 +363,12 @@ def clip_by_norm(g, max_norm):
 ll.exercises.check_clip_by_norm(clip_by_norm)
 
 # %% hidden
+# A worked solution: open it once you have tried (the hints of the check
+# come first). Your own `clip_by_norm` is left as it is. To run the check on
+# this one: ll.exercises.check_clip_by_norm(clip_by_norm_solution)
 def clip_by_norm_solution(g, max_norm):
     norm = np.linalg.norm(g)
     return g * (max_norm / norm) if norm > max_norm else g
-
-
-ll.exercises.check_clip_by_norm(clip_by_norm_solution)
 
 # %% [markdown]
 # ## In a framework
