@@ -11,6 +11,14 @@
 # This series builds that story from the ground up in plain numpy — every
 # gradient is a line of code you can read — and then tries each remedy while
 # you watch the per-layer gradient sizes move with a slider.
+#
+# The course follows a handful of Chinese study notes — blog posts and
+# study-guide pages on backpropagation, activation functions and the
+# vanishing-gradient problem, which retell standard textbook material. When a
+# lesson says **"the notes"**, it means these. Their notation (bias input
+# $x_0 = 1$, learning signal $\delta$, weights $W^h$ of layer $h$) is used
+# throughout, the glossary at the end gives their Chinese terms, and each
+# lesson ends with the original papers its ideas come from.
 
 # %% [markdown]
 # ## The map
@@ -23,7 +31,7 @@
 # | 04 | [Activation functions](04_activation_functions.ipynb) | sigmoid, tanh, ReLU and friends, their slopes, saturation and dead units |
 # | 05 | [Vanishing & exploding gradients](05_vanishing_exploding.ipynb) | **the gradient explorer**: depth, activation and weight scale against per-layer gradient size |
 # | 06 | [Initialization](06_initialization.ipynb) | Glorot, He, LeCun: choosing the weight scale so signals keep their size |
-# | 07 | [Batch normalization](07_batch_normalization.ipynb) | normalising each layer's inputs during training |
+# | 07 | [Batch normalization](07_batch_normalization.ipynb) | normalizing each layer's inputs during training |
 # | 08 | [Dropout](08_dropout.ipynb) | random masks against over-fitting, and what they do to gradients |
 # | 09 | [Clipping & regularization](09_clipping_and_regularization.ipynb) | capping an exploding gradient without turning it |
 # | 10 | [Residual, LSTM, pre-training](10_residual_lstm_pretraining.ipynb) | shortcuts and gates that let the signal through 100+ steps |
@@ -31,8 +39,8 @@
 #
 # Each lesson has the same parts: a motivation, the maths, the idea built in a
 # few lines with `lessons_lib`, a live panel, an exercise that checks itself,
-# an *in a framework* box with the Keras and PyTorch one-liners, and a
-# three-line summary.
+# an *in a framework* box with the Keras and PyTorch one-liners, a
+# three-line summary and the references: the papers the ideas come from.
 
 # %% [markdown]
 # ## How to run the lessons
@@ -104,7 +112,9 @@ for factor in (0.9, 1.0, 1.1):
 # This is the picture you will be able to explain by lesson 05: the size of
 # the learning signal in each layer of a 30-layer network, relative to the
 # last layer. With sigmoid units it fades layer after layer towards the input;
-# with ReLU units and He-scaled weights it stays about the same size.
+# with ReLU units and He-scaled weights it stays about the same size. (Glorot
+# and He are two standard recipes for the size of the random starting
+# weights; lesson 04 states them and lesson 06 derives them.)
 
 # %%
 profiles = {
@@ -149,8 +159,8 @@ def repeated_factor_solution(factor, layers):
 # %% [markdown]
 # ## Glossary · 术语表
 #
-# The source notes of this series are Chinese study articles; here are the
-# terms in both languages, in the order the lessons meet them.
+# The notes are in Chinese; here are the terms in both languages, in the
+# order the lessons meet them.
 #
 # | English | 中文 | first met in |
 # |---|---|---|
@@ -161,20 +171,24 @@ def repeated_factor_solution(factor, layers):
 # | XOR (exclusive or) | 异或 | 01 |
 # | delta rule | Delta 学习规则 | 02 |
 # | cost / loss function | 代价函数 / 损失函数 | 02 |
-# | mean squared error | 均方差 (MSE) | 02 |
+# | mean squared error (MSE) | 均方误差 | 02 |
 # | gradient descent | 梯度下降法 | 02 |
 # | backpropagation | 反向传播 | 03 |
 # | forward signal, backward error | 信号正向传播, 误差反向传播 | 03 |
 # | hidden layer | 隐藏层 | 03 |
 # | learning signal $\delta$ | 学习信号 | 03 |
 # | chain rule | 链式法则 | 03 |
+# | universal approximation theorem | 万能逼近定理 | 03 |
 # | activation function | 激活函数 | 04 |
+# | logit | 对数几率（logit） | 04 |
+# | cross-entropy | 交叉熵 | 04 |
+# | zero-centered | 以 0 为中心 | 04 |
 # | saturation | 饱和 | 04 |
 # | dead neuron (dying ReLU) | 死神经元 | 04 |
+# | fan-in, fan-out | 扇入, 扇出 | 04 |
 # | vanishing gradient | 梯度消失 | 05 |
 # | exploding gradient | 梯度爆炸 | 05 |
 # | weight initialization | 权重初始化 | 06 |
-# | fan-in, fan-out | 输入连接数, 输出连接数 | 06 |
 # | self-normalizing network | 自归一化网络 | 06 |
 # | batch normalization | 批量归一化 | 07 |
 # | moving average, momentum | 移动平均, 动量 | 07 |
@@ -194,3 +208,24 @@ def repeated_factor_solution(factor, layers):
 # * If the slider above redraws the sine curve, you are ready.
 #
 # **Next:** [01 · Perceptron](01_perceptron.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# This lesson only previews the story; each later lesson lists the papers it
+# teaches. Where the problem was first named:
+#
+# * Hochreiter, S. (1991). *Untersuchungen zu dynamischen neuronalen Netzen.*
+#   Diploma thesis, Technische Universität München. — The first analysis of
+#   the vanishing (and exploding) learning signal.
+# * Bengio, Y., Simard, P., & Frasconi, P. (1994). Learning long-term
+#   dependencies with gradient descent is difficult. *IEEE Transactions on
+#   Neural Networks*, 5(2). — Why products of many per-step factors make
+#   gradient descent fail.
+# * Glorot, X., & Bengio, Y. (2010). Understanding the difficulty of training
+#   deep feedforward neural networks. *AISTATS 2010.* — Per-layer gradient
+#   sizes of deep sigmoid and tanh nets, as in the preview above.
+# * Goodfellow, I., Bengio, Y., & Courville, A. (2016). *Deep Learning.* MIT
+#   Press. — A textbook treatment of most of the series: backpropagation
+#   (chapter 6), dropout and weight penalties (7), initialization and batch
+#   normalization (8), LSTM and gradient clipping (10).
