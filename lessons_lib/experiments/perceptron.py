@@ -14,7 +14,7 @@ The weights change only when the answer is wrong. :func:`train_perceptron`
 runs the rule for a number of *epochs* (passes over the four rows of a
 truth table, always in the order (0,0), (0,1), (1,0), (1,1)) and records the
 weights and the number of wrong answers after every epoch. Results are
-memoised, so the panel's sliders can revisit a setting at no cost.
+memoized, so the panel's sliders can revisit a setting at no cost.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def train_perceptron(gate: str, *, lr: float = 0.1, epochs: int = 20, seed: int 
     Returns
     -------
     PerceptronRun
-        Memoised: the same arguments return the same (read-only) object.
+        Memoized: the same arguments return the same (read-only) object.
     """
     gate = check_choice("gate", gate.lower() if isinstance(gate, str) else gate, GATES)
     lr = check_float("lr", lr, min_value=0.0, min_inclusive=False)

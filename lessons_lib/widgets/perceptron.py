@@ -1,7 +1,7 @@
 """The perceptron panel of notebook 01: gate, η and epochs against the decision line.
 
 Compute is :func:`lessons_lib.experiments.perceptron.train_perceptron`
-(memoised); drawing is a :class:`~lessons_lib.plots.DecisionPlot` (regions
+(memoized); drawing is a :class:`~lessons_lib.plots.DecisionPlot` (regions
 and line) beside a :class:`~lessons_lib.plots.LinePlot` (wrong answers per
 epoch); this module only wires the controls to them.
 """
@@ -33,7 +33,7 @@ class PerceptronPanel(Panel):
     """Decision line and wrong answers of a perceptron, live (see :func:`perceptron_panel`)."""
 
     def __init__(self, *, gate: str = "and", lr: float = 0.1, epochs: int = 20,
-                 max_epochs: int = 60, seed: int = 0) -> None:
+                 max_epochs: int = 150, seed: int = 0) -> None:
         gate = check_choice("gate", gate, PANEL_GATES)
         lr = check_float("lr", lr, min_value=_LR_MIN, max_value=_LR_MAX)
         max_epochs = check_int("max_epochs", max_epochs, min_value=1, max_value=500)
@@ -115,7 +115,7 @@ def perceptron_panel(**initial: Any) -> PerceptronPanel:
     ----------
     **initial
         Starting values: ``gate`` ("and", "or" or "xor"), ``lr`` (0.1, in
-        [0.01, 1]), ``epochs`` (20); the slider's range ``max_epochs`` (60) and
+        [0.01, 1]), ``epochs`` (20); the slider's range ``max_epochs`` (150) and
         the ``seed`` of the initial weights (0).
 
     Returns

@@ -213,9 +213,14 @@ print("network output:", y_xor, "  XOR targets:", t_xor)
 # shows the decision line and the unit's answers after that many epochs; the
 # right plot counts the wrong answers per epoch. Things to try:
 #
-# * AND or OR with a small $\eta$: the line creeps, and needs many epochs.
+# * AND or OR with the smallest $\eta$, 0.01: the line creeps and needs about
+#   100 epochs (AND is done at epoch 97, OR at 127). On the way the count of
+#   wrong answers can go *up* (AND: from 2 to 3 at epoch 19). A correction
+#   fixes the row in front of it and can break a row that was right: the rule
+#   promises only that the mistakes stop in the end, not that each epoch is
+#   better than the last.
 # * The same with $\eta = 1$: it jumps and is done in a few epochs.
-# * XOR, any $\eta$, up to 60 epochs: the count never reaches 0.
+# * XOR, any $\eta$, up to 150 epochs: the count never reaches 0.
 
 # %% tags=["nbval-ignore-output"]
 perceptron_panel(gate="and", lr=0.1, epochs=20)
@@ -263,3 +268,18 @@ def perceptron_update_solution(w, x, t, lr):
 # * A hidden layer could solve XOR, but hidden units have no target $t$, so the rule cannot train them: we need a learning signal that reaches them.
 #
 # **Next:** [02 · Delta rule](02_delta_rule.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * Rosenblatt, F. (1958). The perceptron: A probabilistic model for
+#   information storage and organization in the brain. *Psychological Review*,
+#   65(6), 386–408. — The threshold unit and its error-correcting rule
+#   $\Delta w_i = \eta(t-y)x_i$.
+# * Novikoff, A. B. J. (1962). On convergence proofs on perceptrons.
+#   *Proceedings of the Symposium on the Mathematical Theory of Automata*,
+#   Polytechnic Institute of Brooklyn. — The convergence theorem: on linearly
+#   separable data the rule makes only finitely many mistakes.
+# * Minsky, M., & Papert, S. (1969). *Perceptrons: An Introduction to
+#   Computational Geometry.* MIT Press. — What a single layer of threshold
+#   units cannot compute; XOR is the smallest example.
