@@ -326,7 +326,7 @@ def test_claim_framework_mse_gradient_ratio(rng):
 
 
 # -- the experiment's bookkeeping ------------------------------------------------------------------
-def test_descent_path_is_memoised_read_only_and_starts_at_start():
+def test_descent_path_is_memoized_read_only_and_starts_at_start():
     p = dr.descent_path(0.4, steps=12, start=(1.0, -0.5))
     assert dr.descent_path(0.4, steps=12, start=(1.0, -0.5)) is p
     np.testing.assert_array_equal(p.weights[0], [1.0, -0.5])

@@ -264,7 +264,7 @@ def lr_threshold(X: Any, *, reduction: str = "mean") -> float:
 
 
 def linear_minimum(X: Any, T: Any) -> np.ndarray:
-    r"""Weights :math:`W^*` that minimise :math:`E` for a linear unit (least squares).
+    r"""Weights :math:`W^*` that minimize :math:`E` for a linear unit (least squares).
 
     Parameters
     ----------
@@ -424,7 +424,7 @@ def descent_path(lr: float, *, steps: int = 40, start: Any = DEFAULT_START, n: i
     Returns
     -------
     DescentPath
-        Memoised. If the weights overflow float64 (a huge ``lr``), the rest of
+        Memoized. If the weights overflow float64 (a huge ``lr``), the rest of
         the path, loss and excess are ``inf`` and ``overflowed`` is True; never NaN.
     """
     lr = check_float("lr", lr, min_value=0.0, min_inclusive=False)

@@ -1,6 +1,6 @@
 """The delta-rule panel of notebook 02: η against convergence or divergence.
 
-Compute is :func:`lessons_lib.experiments.delta.descent_path` (memoised);
+Compute is :func:`lessons_lib.experiments.delta.descent_path` (memoized);
 drawing is a :class:`~lessons_lib.plots.surface.SurfacePlot` (loss surface,
 drawn once, with the path) beside a :class:`~lessons_lib.plots.LinePlot`
 (:math:`E - E_{\\min}` per step, log scale); this module only wires the slider.

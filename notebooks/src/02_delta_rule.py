@@ -28,10 +28,12 @@
 # Gradient descent steps against it:
 #
 # $$\Delta W = -\eta\,\frac{\partial E}{\partial W}
-#            = \eta\,X^\top (T - Y)\circ f'(XW) = \eta\,X^\top\delta,
+#            = \eta\,X^\top\big((T - Y)\circ f'(XW)\big) = \eta\,X^\top\delta,
 #   \qquad \delta = (T - Y)\circ f'(XW),$$
 #
-# or per weight $\Delta w_i = \eta\,x_i\,\delta$. The **learning signal**
+# or per weight $\Delta w_i = \eta\,x_i\,\delta$ for one sample. Here $\circ$
+# multiplies entry by entry (each sample's error by its own slope), and the
+# product with $X^\top$ adds up the samples. The **learning signal**
 # $\delta$ is the error times the slope of the activation. (The notes write
 # $f(WX)$ with $X$ a column; here samples are rows, $Y = f(XW)$, so $X^\top$
 # stands on the left and adds up the samples' contributions.)
@@ -88,9 +90,10 @@ analytic = dr.delta_gradient(W, Xb, T)                   # −Xᵀδ
 print("relative error below 1e-6:", ll.gradcheck.rel_error(analytic, numeric) < 1e-6)
 
 # %% [markdown]
-# Smoothness does not buy XOR. From random weights the unit settles on the
-# best a single straight cut can do in squared error: it answers 0.5 to every
-# row.
+# Smoothness does not buy XOR. From random weights the unit settles at
+# $E = 0.5$, the least error one sigmoid unit can reach on XOR (among 100 000
+# random weight vectors none does better), here by answering
+# 0.5 to every row.
 
 # %%
 X_xor, t_xor = ll.data.logic_gate("xor")
@@ -114,10 +117,11 @@ print("x1:", np.round(Xl[:, 1], 2))
 print("t: ", np.round(Tl[:, 0], 2))
 
 # %% [markdown]
-# From here on the error is **averaged** over the $N$ samples,
-# $E = \frac1N\sum\tfrac12(t - y)^2$, as Keras and PyTorch do by default, so
-# the step is $W \leftarrow W + \frac{\eta}{N}X^\top(T - XW)$ and a good $\eta$
-# does not depend on $N$.
+# In this section and its panel the error is **averaged** over the $N$
+# samples, $E = \frac1N\sum\tfrac12(t - y)^2$, as Keras and PyTorch do by
+# default, so the step is $W \leftarrow W + \frac{\eta}{N}X^\top(T - XW)$ and a
+# good $\eta$ does not depend on $N$. (The exercise at the end goes back to
+# the summed error of the notes.)
 #
 # For a linear unit $E$ is a quadratic function of the weights. Its matrix of
 # second derivatives, the **Hessian**, is the same everywhere:
@@ -211,8 +215,10 @@ delta_rule_panel(lr=0.3)
 # %% [markdown]
 # ## Exercise: one delta-rule step
 #
-# Write `delta_rule_update(W, X, T, lr)` for a **sigmoid** unit, with the
-# error summed over the batch as in the notes. Shapes: `W` (n, 1), `X` (N, n)
+# Write `delta_rule_update(W, X, T, lr)` for a **sigmoid** unit. Careful: this
+# is the **summed** error of the notes and of the first part of this lesson,
+# $E = \sum\tfrac12(t - y)^2$, not the averaged one of the linear-unit section,
+# so there is no $\tfrac1N$. Shapes: `W` (n, 1), `X` (N, n)
 # with the bias column, `T` (N, 1). Compute $Y = \sigma(XW)$, the learning
 # signal $\delta = (T - Y)\circ Y\circ(1 - Y)$, and return $W + \eta X^\top\delta$.
 
@@ -255,3 +261,16 @@ def delta_rule_update_solution(W, X, T, lr):
 # * One smooth unit still cannot learn XOR; the learning signal $\delta$ pays off once it is passed back to hidden units.
 #
 # **Next:** [03 · Backpropagation](03_backpropagation.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * Widrow, B., & Hoff, M. E. (1960). Adaptive switching circuits. *IRE WESCON
+#   Convention Record*, Part 4, 96–104. — The delta rule (LMS rule) for a
+#   linear unit (ADALINE): gradient descent on the squared error. With a
+#   sigmoid unit it is the one-layer case of backpropagation (lesson 03).
+# * LeCun, Y., Bottou, L., Orr, G. B., & Müller, K.-R. (1998). Efficient
+#   BackProp. In G. B. Orr & K.-R. Müller (Eds.), *Neural Networks: Tricks of
+#   the Trade* (LNCS 1524). Springer. — Gradient descent on a quadratic
+#   error through the eigenvalues of the Hessian: the largest sets the limit
+#   $\eta < 2/\lambda_{\max}$, the smallest the pace.
