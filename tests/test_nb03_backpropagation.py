@@ -304,6 +304,37 @@ def test_claim_wider_nets_succeed_at_smaller_lr():
     assert first[-1] < first[0] / 3
 
 
+def _ramp(z):
+    return np.maximum(z, 0.0)
+
+
+def _pieces(x, y):
+    """Straight pieces of a piecewise-linear curve sampled on a grid that holds its kinks."""
+    slopes = np.diff(y) / np.diff(x)
+    return 1 + int(np.count_nonzero(~np.isclose(np.diff(slopes), 0.0, atol=1e-9)))
+
+
+def test_claim_each_layer_of_two_ramp_units_doubles_the_straight_pieces():
+    x = np.linspace(0.0, 1.0, 2**12 + 1)
+    y = x
+    for layers in range(1, 11):
+        y = 2 * _ramp(y) - 4 * _ramp(y - 0.5)                 # the notebook's tent
+        assert y.min() == 0.0 and y.max() == 1.0               # stays in [0, 1]
+        assert 1 + np.count_nonzero(np.diff(np.diff(y))) == 2**layers == _pieces(x, y)
+    assert 2**10 == 1024 and 2**10 - 1 == 1023               # "1024 pieces", "1023 units"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_claim_one_hidden_layer_of_m_ramp_units_has_at_most_m_plus_1_pieces(seed):
+    rng = np.random.default_rng(seed)
+    for m in (1, 3, 8, 20):
+        a, b, c = rng.standard_normal(m), rng.uniform(-1, 1, m), rng.standard_normal(m)
+        kinks = np.sort(-b / a)                                # where a x + b crosses 0
+        x = np.unique(np.r_[np.linspace(-3, 3, 2001), kinks[np.abs(kinks) < 3]])
+        y = _ramp(np.outer(x, a) + b) @ c
+        assert _pieces(x, y) <= m + 1
+
+
 # -- the live panel --------------------------------------------------------------------------------
 def test_panel_has_the_promised_controls(backend):
     panel = backprop_panel()
@@ -338,7 +369,7 @@ def test_every_control_replots_in_place_up_to_its_extremes(backend, name, values
 def test_panel_plots_what_train_xor_computes(backend):
     panel = backprop_panel(width=4, lr=1.0)
     run = train_xor(4, 1.0)
-    np.testing.assert_array_equal(panel.plot.lines["E = ½Σ(T − Y²)²"].get_ydata(), run.loss)
+    np.testing.assert_array_equal(panel.plot.lines["error E = ½Σ(t − y)²"].get_ydata(), run.loss)
     np.testing.assert_array_equal(panel.plot.lines["‖δ¹‖ input side"].get_ydata(), run.delta[:, 0])
     np.testing.assert_array_equal(panel.plot.lines["‖δ²‖ output side"].get_ydata(),
                                   run.delta[:, 1])

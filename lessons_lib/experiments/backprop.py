@@ -431,13 +431,14 @@ def _train_xor(width: int, lr: float, steps: int, seed: int) -> XorRun:
 def train_xor(width: int, lr: float, *, steps: int = 1000, seed: int = 0) -> XorRun:
     r"""Train a 2-``width``-1 sigmoid network on XOR with the notes' backpropagation.
 
-    Full batch (the 4 rows of the truth table), :math:`E = \tfrac12\sum(T-Y^2)^2`,
+    Full batch (the 4 rows of the truth table), :math:`E = \tfrac12\sum(T-Y^2)^2`
+    (:math:`Y^2` is the output layer's output, not a square),
     both layers sigmoid, bias units :math:`x_0 = y^1_0 = 1`, starting weights
     :math:`U(-1, 1)` drawn once per seed (see :func:`xor_initial_weights`).
     Each step applies :math:`\Delta W^2 = \eta (Y^1)^\top\delta^2` and
     :math:`\Delta W^1 = \eta X^\top\delta^1` — the equations of :func:`backward_pass`.
 
-    Results are memoised: a slider that returns to a (width, η) costs nothing.
+    Results are memoized: a slider that returns to a (width, η) costs nothing.
     η is rounded to 6 significant digits first, so the slider's ``10 ** 0.3``
     and the same number computed elsewhere share one run.
 

@@ -21,7 +21,7 @@ from .base import Panel
 
 __all__ = ["LR_EXPONENTS", "BackpropPanel", "backprop_panel"]
 
-_E = "E = ½Σ(T − Y²)²"
+_E = "error E = ½Σ(t − y)²"
 _D1 = "‖δ¹‖ input side"
 _D2 = "‖δ²‖ output side"
 #: Range of the η slider, as powers of ten.
@@ -71,7 +71,8 @@ class BackpropPanel(Panel):
         ratio = f"{start[0] / start[1]:.2g} at the start, {end[0] / end[1]:.2g} at the end"
         return (f"{self.plot.legend_html()}<br>"
                 f"width {run.width}, η = {run.lr:.3g}: after {run.steps} steps "
-                f"E = {run.loss[-1]:.2g}; Y² for (0,0), (0,1), (1,0), (1,1) = {html.escape(outs)}"
+                f"E = {run.loss[-1]:.2g}; outputs y for (0,0), (0,1), (1,0), (1,1) = "
+                f"{html.escape(outs)}"
                 f" → {verdict}<br>input side ÷ output side ‖δ¹‖/‖δ²‖: {ratio}")
 
 

@@ -40,7 +40,10 @@ import lessons_lib as ll
 # | $T$ | targets | $N \times l$ |
 #
 # The error is $E = \tfrac12(T - Y^2)^2 = \tfrac12\sum_{k=1}^{l}(t_k - y^2_k)^2$,
-# summed over the samples of the batch as well. $f$ is the sigmoid in both layers.
+# summed over the samples of the batch as well. A superscript names the layer,
+# it is not a power: $Y^2$ is the output of layer 2 and $y^2_k$ its unit $k$;
+# the only square is the outer one. $f$ is the sigmoid in both layers, and
+# the index $k$ always counts output units.
 
 # %% [markdown]
 # ## Deriving the learning signals
@@ -76,14 +79,15 @@ import lessons_lib as ll
 # output signals sent back through its outgoing weights, times its own slope.
 #
 # **In matrix form** ($\circ$ multiplies entry by entry; the matrix products
-# also add up the batch):
+# also add up the batch). The brackets say what comes first: the matrix
+# product, then the entry-by-entry product with the slopes.
 #
 # $$\delta^2 = (T - Y^2)\circ f'(\mathrm{net}^2), \qquad
-#   \delta^1 = \delta^2\,(\bar W^2)^\top \circ f'(\mathrm{net}^1), \qquad
-#   \Delta W^h = \eta\,(Y^{h-1})^\top\delta^h \quad (Y^0 = X).$$
+#   \delta^1 = \big(\delta^2\,(\bar W^2)^\top\big) \circ f'(\mathrm{net}^1), \qquad
+#   \Delta W^h = \eta\,(Y^{h-1})^\top\delta^h \quad (h = 1, 2;\ Y^0 = X).$$
 #
 # For the sigmoid, $f'(\mathrm{net}) = f(\mathrm{net})\,(1 - f(\mathrm{net}))$,
-# so $f'(\mathrm{net}^2) = Y^2(1-Y^2)$: the slopes come from outputs the
+# so $f'(\mathrm{net}^2) = Y^2\circ(1-Y^2)$: the slopes come from outputs the
 # forward pass already computed.
 #
 # $\bar W^2$ is $W^2$ without its row 0. The notes' formula writes $W^2$, but
@@ -93,15 +97,16 @@ import lessons_lib as ll
 # %% [markdown]
 # ## Any number of hidden layers
 #
-# With hidden outputs $Y^1, \dots, Y^h$ and the output $Y^{h+1}$, the same two
-# steps repeat, from the output back to the input:
+# With $H$ hidden layers, their outputs $Y^1, \dots, Y^H$ and the output
+# $Y^{H+1}$, the same two steps repeat, from the output back to the input
+# ($h$ numbers the layers):
 #
-# $$\delta^{h+1} = (T - Y^{h+1})\circ f'(Y^hW^{h+1}), \qquad
-#   \delta^{k} = \delta^{k+1}(\bar W^{k+1})^\top\circ f'(Y^{k-1}W^{k})
-#   \quad (k = h, \dots, 1), \qquad
-#   \Delta W^k = \eta\,(Y^{k-1})^\top\delta^k .$$
+# $$\delta^{H+1} = (T - Y^{H+1})\circ f'(Y^HW^{H+1}), \qquad
+#   \delta^{h} = \big(\delta^{h+1}(\bar W^{h+1})^\top\big)\circ f'(Y^{h-1}W^{h})
+#   \quad (h = H, \dots, 1), \qquad
+#   \Delta W^h = \eta\,(Y^{h-1})^\top\delta^h .$$
 #
-# Each $\delta^k$ needs $\delta^{k+1}$, so the signals are computed output side
+# Each $\delta^h$ needs $\delta^{h+1}$, so the signals are computed output side
 # first: the error propagates *backwards*. On the way, every layer multiplies
 # the signal by a weight matrix and by the slopes $f'$. Remember that: it is
 # the whole story of lessons 05–10.
@@ -215,8 +220,12 @@ print("solved:", run.solved, f"  E: {run.loss[0]:.3f} -> {run.loss[-1]:.2g}")
 # %% [markdown]
 # The same with `lessons_lib`'s model and training loop takes three lines.
 # `ll.training.train` averages the error over the 4 samples, so its $\eta = 8$
-# takes the same steps as $\eta = 2$ on the summed error; its weights start
-# from a different (Glorot) draw:
+# takes the same steps as $\eta = 2$ on the summed error. Its weights start
+# from a different draw, **Glorot uniform**: $U(-r, r)$ with
+# $r = \sqrt{6/(n_\text{in} + n_\text{out})}$, where $n_\text{in}$ and
+# $n_\text{out}$ are the layer's numbers of inputs and outputs (its *fan-in*
+# and *fan-out*). It is `ll.MLP`'s default; lesson 04 says when it suits,
+# lesson 06 derives it.
 
 # %%
 X2, y = ll.data.logic_gate("xor")
@@ -258,12 +267,72 @@ start = run.delta[0]
 print(f"‖δ1‖ = {start[0]:.3g}, ‖δ2‖ = {start[1]:.3g}, ratio ‖δ1‖/‖δ2‖ = {start[0] / start[1]:.2f}")
 
 # %% [markdown]
-# That is no accident. $\delta^1 = \delta^2(\bar W^2)^\top\circ f'(\mathrm{net}^1)$
+# That is no accident. $\delta^1 = \big(\delta^2(\bar W^2)^\top\big)\circ f'(\mathrm{net}^1)$
 # and the sigmoid's slope is at most $\tfrac14$, so
 # $\|\delta^1\| \le \tfrac14\,\|\delta^2\|\,\|\bar W^2\|$, where $\|\bar W^2\|$
 # is the largest factor by which $\bar W^2$ can stretch a vector. Unless that
 # factor exceeds 4, the signal shrinks on its way back through a sigmoid layer.
 # One hidden layer can live with that; twenty cannot (lesson 05).
+
+# %% [markdown]
+# ## Why more than one hidden layer?
+#
+# If every layer shrinks the signal, why build deep nets at all? In
+# principle one hidden layer is enough: the **universal approximation
+# theorem** (Cybenko 1989 for sigmoid units, Hornik 1991 for any bounded,
+# non-constant activation, Leshno et al. 1993 for any activation that is not
+# a polynomial) says that one hidden layer with *enough* units can
+# approximate any continuous function on a closed, bounded input region as
+# closely as you like. It says nothing about how many units that takes, nor
+# whether gradient descent finds their weights.
+#
+# "Enough" can be enormous, and depth can make it small. An example with one
+# input $x \in [0, 1]$ and the ramp $r(z) = \max(0, z)$ as activation (lesson
+# 04 calls it ReLU): two ramp units make a **tent**,
+#
+# $$g(x) = 2\,r(x) - 4\,r(x - \tfrac12),$$
+#
+# which rises from 0 to 1 on $[0, \tfrac12]$ and falls back to 0 on
+# $[\tfrac12, 1]$. Its output is again in $[0, 1]$, so the next layer can fold
+# it once more: $g(g(x))$ has two teeth, and every further layer of two units
+# doubles the number of straight pieces. Count them after each layer:
+
+# %%
+def ramp(z):
+    return np.maximum(z, 0.0)
+
+
+def tent(x):                                  # one hidden layer of two ramp units
+    return 2 * ramp(x) - 4 * ramp(x - 0.5)
+
+
+x = np.linspace(0.0, 1.0, 2**12 + 1)          # the kinks fall exactly on grid points
+y, folds = x, {}
+for layers in range(1, 11):
+    y = tent(y)                               # one more layer of two units
+    folds[layers] = y
+    pieces = 1 + np.count_nonzero(np.diff(np.diff(y)))    # a new piece at every change of slope
+    if layers in (1, 2, 3, 5, 10):
+        print(f"{layers:>2} layers, {2 * layers:>2} units: {pieces:>4} straight pieces")
+
+# %% [markdown]
+# A single hidden layer of $m$ ramp units computes a weighted sum of $m$
+# functions with one kink each, so it has at most $m + 1$ straight pieces. To
+# draw the 1024 pieces that 10 layers of 2 units draw with 20 units, one hidden
+# layer needs at least 1023 units. Depth *composes*: each layer reuses what the
+# layer below computed (here, it folds the interval once more), so a few layers
+# express what one layer can only list unit by unit. Telgarsky (2016) built
+# on this example to prove that some functions a deep, narrow net computes
+# need exponentially many units in a net with few layers, even just to
+# approximate them. In real nets, layers build features out of the features
+# below them. That is why it is worth the trouble of making deep nets
+# trainable, which is what the rest of the series is about.
+
+# %%
+teeth = ll.plots.LinePlot([f"{k} layer{'s' * (k > 1)}" for k in (1, 2, 3, 4)],
+                          xlabel="x", ylabel="output", title="a tent folded by each layer")
+teeth.update(x, {f"{k} layer{'s' * (k > 1)}": folds[k] for k in (1, 2, 3, 4)})
+_ = ll.plots.show_static(teeth.fig)
 
 # %% [markdown]
 # ## Live: width and learning rate
@@ -294,8 +363,8 @@ backprop_panel()
 # `(dW1, dW2)` of one step for a net with the sigmoid in both layers:
 #
 # $$Y^1 = \sigma(XW^1),\quad Y^2 = \sigma(Y^1W^2),\quad
-#   \delta^2 = (T - Y^2)\circ Y^2(1-Y^2),\quad
-#   \delta^1 = \delta^2 (W^2)^\top\circ Y^1(1-Y^1),\quad
+#   \delta^2 = (T - Y^2)\circ Y^2\circ(1-Y^2),\quad
+#   \delta^1 = \big(\delta^2 (W^2)^\top\big)\circ Y^1\circ(1-Y^1),\quad
 #   \Delta W^h = \eta\,(Y^{h-1})^\top\delta^h .$$
 #
 # `X` already holds the bias column $x_0 = 1$. To keep it short, the hidden
@@ -340,8 +409,30 @@ def backward_two_layer_solution(X, T, W1, W2, lr):
 # %% [markdown]
 # ## Summary
 #
-# * Forward signal, backward error: $\delta^h = \delta^{h+1}(\bar W^{h+1})^\top\circ f'(\mathrm{net}^h)$ and $\Delta W^h = \eta\,(Y^{h-1})^\top\delta^h$, output layer first.
+# * Forward signal, backward error: $\delta^h = \big(\delta^{h+1}(\bar W^{h+1})^\top\big)\circ f'(\mathrm{net}^h)$ and $\Delta W^h = \eta\,(Y^{h-1})^\top\delta^h$, output layer first.
 # * The formulas agree with finite differences, and a sigmoid net with one hidden layer learns XOR, which no perceptron can.
 # * Every layer passed on the way back multiplies the signal by $W$ and $f' \le \tfrac14$; here $\|\delta^1\|$ started below $\|\delta^2\|$.
 #
 # **Next:** [04 · Activation functions](04_activation_functions.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * Rumelhart, D. E., Hinton, G. E., & Williams, R. J. (1986). Learning
+#   representations by back-propagating errors. *Nature*, 323, 533–536. —
+#   Backpropagation: the learning signals $\delta$ passed back layer by layer,
+#   and hidden units that learn features such as those XOR needs.
+# * Cybenko, G. (1989). Approximation by superpositions of a sigmoidal
+#   function. *Mathematics of Control, Signals and Systems*, 2(4), 303–314. —
+#   One hidden layer of sigmoid units approximates any continuous function on
+#   a bounded region.
+# * Hornik, K. (1991). Approximation capabilities of multilayer feedforward
+#   networks. *Neural Networks*, 4(2), 251–257. — The same for any bounded,
+#   non-constant activation: it is the layered architecture that matters.
+# * Leshno, M., Lin, V. Ya., Pinkus, A., & Schocken, S. (1993). Multilayer
+#   feedforward networks with a nonpolynomial activation function can
+#   approximate any function. *Neural Networks*, 6(6), 861–867. — Any
+#   activation that is not a polynomial, the ramp (ReLU) included.
+# * Telgarsky, M. (2016). Benefits of depth in neural networks. *Conference on
+#   Learning Theory (COLT 2016).* — The folded tent: functions that need
+#   exponentially many units when the net is shallow.
