@@ -274,7 +274,9 @@ class RReLU(Activation):
     ----------
     lower, upper : float
         Range of the random slope, ``0 <= lower <= upper < 1``
-        (defaults 1/8 and 1/3 as in Xu et al., 2015).
+        (defaults 1/8 and 1/3, PyTorch's ``nn.RReLU``; Xu et al., 2015, write
+        the slope as :math:`1/a` with :math:`a \sim U(3, 8)`, the same range but
+        another distribution, and use :math:`2/(3+8)` at inference).
     rng : numpy.random.Generator, optional
         Source of the slopes; default ``np.random.default_rng(seed)``.
     seed : int

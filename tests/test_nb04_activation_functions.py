@@ -19,13 +19,20 @@ from lessons_lib.experiments.activation import (
     PANEL_ACTIVATIONS,
     activation_curve,
     activation_rate,
+    centering_run,
     collapse_linear,
     dead_relu_data,
     dead_relu_run,
+    dead_relu_sweep,
     linear_fit_error,
     saturation_share,
 )
-from lessons_lib.plots.activation import plot_activation_gallery
+from lessons_lib.plots.activation import (
+    GALLERY_STYLES,
+    plot_activation_gallery,
+    plot_centering,
+    plot_dead_relu_sweep,
+)
 from lessons_lib.widgets.activation import (
     DEAD_LR_EXPONENTS,
     LEAKY_MAX_ALPHA,
@@ -36,6 +43,12 @@ from lessons_lib.widgets.activation import (
 TOL = 1e-6
 #: The learning rates of the notebook's sweep and of the panel's slider.
 SWEEP_LRS = 10.0 ** np.arange(-2.0, 1.51, 0.25)
+#: The draws of the starting weights the notebook's sweep uses.
+SEEDS = range(6)
+
+
+def _sweep():
+    return dead_relu_sweep(SWEEP_LRS, seeds=SEEDS)
 
 
 
@@ -222,6 +235,134 @@ def test_claim_softmax_jacobian_formula():
     assert gradcheck.rel_error(J, numeric) < TOL
 
 
+# -- claims: starting weights ----------------------------------------------------------------------
+def _sigmoid_ratio(scale: float, seed: int = 0) -> float:
+    profile = ll.experiments.gradient_profile(30, activation="sigmoid", weight_scale=scale,
+                                              seed=seed)
+    return float(profile[0] / profile[-1])
+
+
+def test_claim_sigmoid_stack_ratios_printed_for_seed_0():
+    printed = {s: f"{_sigmoid_ratio(s):.1g}" for s in (1, 4, 8, 16)}
+    assert printed == {1: "4e-19", 4: "1e-06", 8: "0.03", 16: "5e+02"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_claim_larger_weights_rescue_the_sigmoid_signal_over_seeds(seed):
+    r = {s: _sigmoid_ratio(s, seed) for s in (1, 4, 8, 16)}
+    assert 1e-19 < r[1] < 1e-18
+    assert 1e-7 < r[4] < 1e-5
+    assert 1e-3 < r[8] < 1e-1
+    assert r[16] > 1.0                                         # it explodes
+
+
+def test_claim_glorot_and_he_variances_and_the_sigmoid_factor_16():
+    rng = np.random.default_rng(0)
+    n_in, n_out = 400, 200
+    glorot = ll.initializers.get("glorot_uniform")(n_in, n_out, rng)
+    he = ll.initializers.get("he_normal")(n_in, n_out, rng)
+    r = math.sqrt(6 / (n_in + n_out))
+    assert np.abs(glorot).max() <= r and np.abs(glorot).max() > 0.99 * r
+    assert glorot.var() == pytest.approx(2 / (n_in + n_out), rel=0.02)
+    assert he.var() == pytest.approx(2 / n_in, rel=0.03)
+    # E[f'^2] <= 1/16 for the sigmoid, = 1 at 0 for tanh: 16 times the variance, 4 times the std
+    z = np.linspace(-10, 10, 20_001)
+    assert (activations.get("sigmoid").grad(z) ** 2).max() == pytest.approx(1 / 16)
+    assert activations.get("tanh").grad(np.array([0.0]))[0] == 1.0
+    assert math.sqrt(16) == 4
+
+
+# -- claims: not centered on zero ------------------------------------------------------------------
+def test_claim_centering_printed_for_seed_0():
+    a, b = centering_run(False), centering_run(True)
+    assert f"{round(a.input_mean, 1) + 0.0:.1f}" == "0.5"
+    assert f"{round(b.input_mean, 1) + 0.0:.1f}" == "0.0"
+    assert f"{a.same_sign:.0%}" == "100%" and f"{b.same_sign:.0%}" == "1%"
+    assert f"{a.condition:.1f}" == "58.6" and f"{b.condition:.1f}" == "1.6"
+    assert a.steps_to(1e-4) == 225 and b.steps_to(1e-4) == 4
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_claim_positive_inputs_slow_the_next_layer_over_seeds(seed):
+    a, b = centering_run(False, seed=seed), centering_run(True, seed=seed)
+    assert a.same_sign == 1.0 and b.same_sign < 0.05             # one sign on every sample
+    assert abs(a.input_mean - 0.5) < 0.02 and abs(b.input_mean) < 0.02
+    # the mean adds a steep direction of curvature about n/4 = 2
+    assert a.eigenvalues[-1] == pytest.approx(8 / 4 + b.eigenvalues.mean(), rel=0.05)
+    assert a.condition > 30 and b.condition < 3
+    ratio = a.steps_to(1e-4) / b.steps_to(1e-4)
+    assert 40 < ratio < 80                                       # "some fifty times"
+
+
+def test_centering_run_descends_the_averaged_error_at_one_over_lambda_max():
+    run = centering_run(False, n_inputs=3, batch=64, steps=5, seed=1)
+    z = np.random.default_rng([1, 7]).standard_normal((64, 3))
+    X = activations.sigmoid(z)
+    T = X @ np.array([[1.0], [-1.0], [1.0]])
+    assert run.lr == pytest.approx(1 / np.linalg.eigvalsh(X.T @ X / 64)[-1])
+    W = np.zeros((3, 1))
+    for k in range(6):
+        assert run.excess[k] == pytest.approx(0.5 * np.mean((T - X @ W) ** 2), rel=1e-12)
+        W = W + run.lr / 64 * X.T @ (T - X @ W)
+    assert run.steps_to(0.999) == 1 and run.steps_to(1e-300) is None
+    with pytest.raises(ValueError):
+        run.excess[0] = 0.0
+
+
+# -- claims: cross-entropy -------------------------------------------------------------------------
+def test_claim_cross_entropy_signal_is_t_minus_y_squared_error_keeps_the_slope():
+    z = np.array([[-10.0], [-2.0], [0.0], [2.0]])
+    t = np.ones_like(z)
+    y = activations.sigmoid(z)
+    _, dz = ll.losses.binary_cross_entropy(z, t, from_logits=True, reduction="sum")
+    np.testing.assert_allclose(-dz, t - y, rtol=1e-12)
+    se = (t - y) * y * (1 - y)
+    assert [f"{v:.3g}" for v in se[:, 0]] == ["4.54e-05", "0.0925", "0.125", "0.0125"]
+    assert [f"{v:.3g}" for v in -dz[:, 0]] == ["1", "0.881", "0.5", "0.119"]
+    # the derivation: dE/dz = (-t/y + (1-t)/(1-y)) y(1-y) = y - t, checked numerically
+    zz = np.array([[-3.0], [0.4], [5.0]])
+    for tt in (0.0, 1.0):
+        T = np.full_like(zz, tt)
+        def loss(zz=zz, T=T):
+            return ll.losses.binary_cross_entropy(zz, T, from_logits=True, reduction="sum")[0]
+        numeric = gradcheck.numerical_gradient(loss, zz)
+        np.testing.assert_allclose(numeric, activations.sigmoid(zz) - T, rtol=1e-6)
+
+
+def test_claim_logit_cross_entropy_stays_finite_where_the_probability_rounds():
+    z = np.array([[-800.0], [800.0]])
+    t = np.array([[1.0], [0.0]])
+    assert activations.sigmoid(z)[1, 0] == 1.0                 # y rounds to exactly 1
+    value, dz = ll.losses.binary_cross_entropy(z, t, from_logits=True, reduction="sum")
+    assert value == pytest.approx(1600.0) and np.all(np.isfinite(dz))
+
+
+def test_claim_probability_above_half_exactly_where_the_logit_is_positive():
+    z = np.linspace(-10, 10, 200_001)
+    np.testing.assert_array_equal(activations.sigmoid(z) > 0.5, z > 0)
+    # so a net with a linear output is scored at threshold 0.0 on its logits
+    model = ll.MLP([2, 4, 1], activation="tanh", seed=3)
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    labels = (X[:, 0] > 0).astype(float)
+    logits = model.forward(X, training=False)[:, 0]
+    assert ll.training.accuracy(model, X, labels, threshold=0.0) == np.mean(
+        (activations.sigmoid(logits) > 0.5) == labels)
+
+
+def test_claim_softmax_cross_entropy_gradient_is_y_minus_t():
+    Z = np.array([[2.0, 1.0, -1.0], [0.5, -0.3, 0.8]])
+    T = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    E, dZ = ll.losses.softmax_cross_entropy(Z, T, reduction="sum")
+    S = activations.get("softmax").forward(Z)
+    np.testing.assert_allclose(dZ, S - T, rtol=1e-12, atol=1e-15)
+    assert E == pytest.approx(-np.sum(T * np.log(S)))
+    numeric = gradcheck.numerical_gradient(
+        lambda: ll.losses.softmax_cross_entropy(Z, T, reduction="sum")[0], Z)
+    assert gradcheck.rel_error(dZ, numeric) < TOL
+    _, dZ_mean = ll.losses.softmax_cross_entropy(Z, T)          # mean: divided by N = 2
+    np.testing.assert_allclose(dZ_mean, (S - T) / 2, rtol=1e-12, atol=1e-15)
+
+
 # -- claims: saturation and sparsity ---------------------------------------------------------------
 def _sigmoid_threshold(share: float = 0.05) -> float:
     """|z| beyond which sigmoid' < share * 0.25: solve s(1 - s) = share / 4."""
@@ -289,7 +430,7 @@ def test_dead_relu_task_is_the_sign_xor_with_zero_mean_inputs():
     assert 0.4 < T.mean() < 0.6
 
 
-def test_claim_no_unit_is_dead_at_the_start():
+def test_the_panels_draw_seed_0_starts_with_no_dead_unit():
     for lr in SWEEP_LRS:
         np.testing.assert_array_equal(dead_relu_run(float(lr)).dead[0], 0.0)
 
@@ -309,45 +450,79 @@ def test_dead_share_agrees_with_probes_activation_stats():
     assert run.dead_final[1] > 0
 
 
-def test_claim_up_to_lr_1_nothing_dies_and_larger_lr_learns_more():
-    small = SWEEP_LRS[SWEEP_LRS <= 1.0 + 1e-9]
-    for lr in small:
-        np.testing.assert_array_equal(dead_relu_run(float(lr)).dead.max(axis=0), 0.0)
-    acc = [dead_relu_run(float(lr)).accuracy for lr in small]
-    assert all(b >= a for a, b in zip(acc, acc[1:], strict=False))
-    assert dead_relu_run(1.0).accuracy == 1.0                   # all 256 points right
+def test_claim_up_to_lr_1_training_kills_nothing_and_larger_lr_learns_more():
+    sw = _sweep()
+    small = SWEEP_LRS <= 1.0 + 1e-9
+    # no layer ends with more dead units than it started with, in any draw
+    assert np.all(sw.dead[:, small, :] <= sw.dead_start[:, None, :])
+    # on the way, only one draw loses a unit, at η = 1, for a single step
+    for seed in SEEDS:
+        for lr in SWEEP_LRS[small]:
+            run = dead_relu_run(float(lr), seed=seed)
+            extra = np.flatnonzero(np.any(run.dead > run.dead[0] + 1e-12, axis=1))
+            if (seed, round(float(lr), 6)) == (4, 1.0):
+                assert extra.size == 1 and 32 * run.dead[extra[0], 1] == 1
+            else:
+                assert extra.size == 0, (seed, lr)
+    # "in two of the six draws one unit of 32 in layer 2 is dead from the start"
+    np.testing.assert_array_equal(sw.dead_start[:, 0], 0.0)
+    assert sorted(32 * sw.dead_start[:, 1]) == [0, 0, 0, 0, 1, 1]
+    for acc in sw.accuracy[:, small]:                    # larger η, more learned
+        assert np.all(np.diff(acc) >= 0)
+    np.testing.assert_array_equal(sw.accuracy[:, np.isclose(SWEEP_LRS, 1.0)], 1.0)
+    assert not sw.diverged.any()
 
 
-def test_claim_from_lr_10_most_of_layer_2_dead_and_accuracy_near_guessing():
-    for lr in SWEEP_LRS[SWEEP_LRS >= 10.0 - 1e-9]:
-        run = dead_relu_run(float(lr))
-        assert run.dead_final[1] >= 0.9
-        assert run.accuracy < 0.6
-        assert not run.diverged
+def test_claim_the_next_lr_kills_units_while_the_net_still_learns():
+    sw = _sweep()
+    i = int(np.flatnonzero(SWEEP_LRS > 1.0 + 1e-9)[0])
+    assert round(SWEEP_LRS[i], 1) == 1.8
+    layer2 = 100 * sw.dead[:, i, 1]
+    assert layer2.min() > sw.dead_start[:, 1].max() * 100       # units died in every draw
+    assert round(layer2.min()) == 9 and round(layer2.max()) == 25
+    assert 0.99 <= sw.accuracy[:, i].min() and sw.accuracy[:, i].max() == 1.0
+    # the best learning rates sit right next to the ones that kill units
+    best = sw.accuracy.max(axis=1)
+    np.testing.assert_array_equal(best, 1.0)
+    np.testing.assert_array_equal(sw.accuracy[:, i - 1], best)
 
 
-def test_claim_dead_share_climbs_beyond_lr_1():
-    layer2 = [dead_relu_run(float(lr)).dead_final[1] for lr in SWEEP_LRS]
-    beyond = [d for lr, d in zip(SWEEP_LRS, layer2, strict=True) if lr > 1.0 + 1e-9]
-    assert beyond[0] > 0
-    assert all(b >= a for a, b in zip(beyond, beyond[1:], strict=False))
+def test_claim_from_lr_18_all_of_layer_2_dead_and_accuracy_at_guessing():
+    sw = _sweep()
+    big = SWEEP_LRS >= 17.0
+    assert round(SWEEP_LRS[big][0]) == 18
+    np.testing.assert_array_equal(sw.dead[:, big, 1], 1.0)
+    acc = sw.accuracy[:, big]
+    assert acc.min() >= 0.48 and acc.max() <= 0.52
+    assert round(100 * acc.min()) == 48 and round(100 * acc.max()) == 52
 
 
-def test_claim_best_lrs_sit_next_to_the_ones_that_kill_units():
-    acc = np.array([dead_relu_run(float(lr)).accuracy for lr in SWEEP_LRS])
-    dead = np.array([dead_relu_run(float(lr)).dead.max() for lr in SWEEP_LRS])
-    first_deadly = int(np.argmax(dead > 0))
-    assert acc[first_deadly - 1] == acc.max() == 1.0             # the neighbour is a best one
+def test_claim_layer_2_climbs_on_average_but_not_in_every_draw():
+    sw = _sweep()
+    beyond = SWEEP_LRS > 1.0 + 1e-9
+    mean = sw.dead[:, beyond, 1].mean(axis=0)
+    assert np.all(np.diff(mean) >= 0) and mean[0] > 0
+    per_seed = [np.all(np.diff(d) >= 0) for d in sw.dead[:, beyond, 1]]
+    assert not all(per_seed)                              # the caveat: some draw dips
 
 
-def test_claim_dead_share_jumps_within_the_first_few_steps():
+def test_claim_layer_1_loses_fewer_units_at_most_a_third():
+    sw = _sweep()
+    assert sw.dead[:, :, 0].max() <= 0.35
+    beyond = SWEEP_LRS > 1.0 + 1e-9
+    assert np.all(sw.dead[:, beyond, 0].mean(axis=0) < sw.dead[:, beyond, 1].mean(axis=0))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_claim_dead_share_jumps_within_the_first_few_steps(seed):
     for lr in SWEEP_LRS[SWEEP_LRS > 3.0]:
-        assert dead_relu_run(float(lr)).dead[5, 1] > 0.2
+        assert dead_relu_run(float(lr), seed=seed).dead[5, 1] > 0.2
 
 
-def test_claim_layer_1_units_are_dead_for_good():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_claim_layer_1_units_are_dead_for_good(seed):
     for lr in SWEEP_LRS:
-        d1 = dead_relu_run(float(lr)).dead[:, 0]
+        d1 = dead_relu_run(float(lr), seed=seed).dead[:, 0]
         assert np.all(np.diff(d1) >= 0), lr
 
 
@@ -356,12 +531,25 @@ def test_claim_a_deeper_unit_can_come_back():
     assert d2.max() > d2[-1]
 
 
-def test_claim_once_all_of_layer_2_is_dead_it_stays_dead():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_claim_once_all_of_layer_2_is_dead_it_stays_dead(seed):
     for lr in SWEEP_LRS[SWEEP_LRS > 15.0]:
-        d2 = dead_relu_run(float(lr)).dead[:, 1]
+        d2 = dead_relu_run(float(lr), seed=seed).dead[:, 1]
         first = int(np.argmax(d2 == 1.0))
-        assert d2[first] == 1.0 and first < 20
+        assert d2[first] == 1.0 and first < 40
         np.testing.assert_array_equal(d2[first:], 1.0)
+
+
+def test_dead_relu_sweep_collects_the_runs():
+    sw = _sweep()
+    assert sw.dead.shape == (6, 15, 2) and sw.accuracy.shape == (6, 15)
+    assert sw.seeds == tuple(SEEDS) and sw.steps == 100
+    run = dead_relu_run(float(SWEEP_LRS[7]), seed=3)
+    np.testing.assert_array_equal(sw.dead[3, 7], run.dead_final)
+    assert sw.accuracy[3, 7] == run.accuracy
+    np.testing.assert_array_equal(sw.dead_start[3], run.dead[0])
+    with pytest.raises(ValueError):
+        sw.dead[0, 0, 0] = 1.0
 
 
 def test_claim_a_dead_unit_gets_no_gradient():
@@ -435,6 +623,7 @@ def test_activation_panel_alpha_to_both_extremes(backend, activation):
     panel.controls["alpha"].value = 1.0
     if activation == "leaky_relu":
         assert "linear" in panel.readout.value
+        assert "slider α = 1.00, drawn with α = 0.99" in panel.readout.value
         np.testing.assert_allclose(panel.plot.lines["f(z)"].get_ydata()[0],
                                    -5.0 * LEAKY_MAX_ALPHA)
     else:
@@ -459,6 +648,60 @@ def test_static_gallery(backend):
     plot = plot_activation_gallery(curves)
     np.testing.assert_array_equal(plot.lines["ELU α=1′"].get_ydata(), curves["ELU α=1"].grad)
     assert plot.lines["sigmoid"].get_color() == plot.lines["sigmoid′"].get_color()
+    assert plot.lines["sigmoid"].get_linestyle() == plot.lines["sigmoid′"].get_linestyle()
+    for ax in (plot.left.ax, plot.right.ax):                   # both plots have a legend
+        assert ax.get_legend() is not None
+    assert [t.get_text() for t in plot.right.ax.get_legend().get_texts()] == ["sigmoid′",
+                                                                              "ELU α=1′"]
+    plt.close("all")
+
+
+def test_gallery_styles_are_far_apart():
+    import colorsys
+
+    from matplotlib.colors import to_rgb
+
+    hls = [colorsys.rgb_to_hls(*to_rgb(st["color"])) for st in GALLERY_STYLES]
+    for i in range(len(hls)):
+        for j in range(i + 1, len(hls)):
+            (h1, l1, s1), (h2, l2, s2) = hls[i], hls[j]
+            if max(s1, s2) < 0.1:                    # black and grey: lightness must differ
+                assert abs(l1 - l2) > 0.3, (i, j)
+                continue
+            if min(s1, s2) < 0.1:                    # grey beside a clear color
+                assert max(s1, s2) > 0.3, (i, j)
+                continue
+            hue = min(abs(h1 - h2), 1 - abs(h1 - h2))  # on the color circle, 1 = 360°
+            assert hue > 0.08, (i, j)                # more than ~30° apart
+            if hue < 0.15:                           # neighbors: not the same dashes too
+                assert GALLERY_STYLES[i]["ls"] != GALLERY_STYLES[j]["ls"] or hue > 0.1, (i, j)
+    # the pair that looked alike before: vermillion and orange are no longer both in
+    assert not {"#D55E00", "#E69F00"} <= {st["color"] for st in GALLERY_STYLES}
+
+
+def test_dead_relu_sweep_figure_shows_mean_and_range_in_0_to_100(backend):
+    sw = _sweep()
+    plot = plot_dead_relu_sweep(sw)
+    np.testing.assert_allclose(plot.lines["layer 2"].get_ydata(), 100 * sw.dead[:, :, 1].mean(0))
+    np.testing.assert_allclose(plot.lines["accuracy"].get_ydata(), 100 * sw.accuracy.mean(0))
+    for ax in (plot.left.ax, plot.right.ax):
+        assert ax.get_ylim() == (-3.0, 103.0)                  # a percentage stays in 0..100
+        assert ax.get_legend() is not None
+    assert len(plot.left.ax.collections) == 2 and len(plot.right.ax.collections) == 1
+    band = plot.left.ax.collections[1].get_paths()[0].vertices[:, 1]
+    assert band.min() >= 0.0 and band.max() <= 100.0
+    assert "6 seeds" in plot.left.ax.get_title()
+    plt.close("all")
+
+
+def test_centering_figure_stops_each_curve_at_the_floor(backend):
+    runs = {"σ(z)": centering_run(False), "σ(z) − ½": centering_run(True)}
+    fig, lines = plot_centering(runs, steps=250)
+    assert len(lines["σ(z)"].get_xdata()) == 251                # never reaches 1e-12
+    assert len(lines["σ(z) − ½"].get_xdata()) < 30              # falls below it fast
+    assert np.all(lines["σ(z) − ½"].get_ydata() > 0)
+    assert fig.axes[0].get_ylim() == (1e-12, 2.0)
+    plt.close("all")
 
 
 # -- bad inputs ------------------------------------------------------------------------------------
@@ -489,6 +732,22 @@ BAD = [
     (lambda: dead_relu_run(1000.0), ValueError, r"lr must be <= 100"),
     (lambda: dead_relu_run(1.0, steps=0), ValueError, r"steps must be >= 1"),
     (lambda: dead_relu_run(1.0, seed=-1), ValueError, r"seed must be >= 0"),
+    (lambda: dead_relu_sweep([]), ValueError, r"lrs must not be empty"),
+    (lambda: dead_relu_sweep([1.0], seeds=[]), ValueError, r"seeds must hold at least one"),
+    (lambda: dead_relu_sweep([1.0], seeds=[1, 1]), ValueError, r"seeds must not repeat"),
+    (lambda: dead_relu_sweep([1.0], seeds=3), TypeError, r"seeds must be an iterable"),
+    (lambda: dead_relu_sweep([1.0], seeds=[-1]), ValueError, r"seeds must be >= 0"),
+    (lambda: centering_run("yes"), TypeError, r"centered must be True or False"),
+    (lambda: centering_run(True, n_inputs=1), ValueError, r"n_inputs must be >= 2"),
+    (lambda: centering_run(True, steps=0), ValueError, r"steps must be >= 1"),
+    (lambda: centering_run(True).steps_to(1.0), ValueError, r"fraction must be < 1"),
+    (lambda: plot_dead_relu_sweep("sweep"), TypeError, r"sweep must be a DeadReluSweep"),
+    (lambda: plot_centering({}), TypeError, r"runs must be a non-empty dict"),
+    (lambda: plot_centering({"a": 1}), TypeError, r"runs\['a'\] must be a CenteringRun"),
+    (lambda: plot_centering({"a": centering_run(True)}, steps=0), ValueError,
+     r"steps must be an int >= 1"),
+    (lambda: plot_centering({"a": centering_run(True)}, floor=2.0), ValueError,
+     r"floor must be a number in \(0, 1\)"),
     (lambda: activation_panel(activation="softplus"), ValueError, r"activation must be one of"),
     (lambda: activation_panel(alpha=1.5), ValueError, r"alpha must be <= 1"),
     (lambda: dead_relu_panel(lr=100.0), ValueError, r"lr must be <= 31.6"),

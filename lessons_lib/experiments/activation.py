@@ -8,8 +8,12 @@ r"""Activation functions measured: curves, saturation, sparsity, dying ReLUs (no
   the weighted inputs are large;
 * :func:`activation_rate` — share of hidden outputs that are positive
   (ReLU sparsity), read with :func:`lessons_lib.probes.activation_stats`;
+* :func:`centering_run` — a linear unit fed by sigmoid outputs, as they are
+  (all positive) or shifted to mean 0: same-sign gradients and a badly
+  conditioned error surface;
 * :func:`dead_relu_run` — train a ReLU net at one learning rate and follow
-  the share of dead units (the live "dying ReLU" panel, cached per η).
+  the share of dead units (the live "dying ReLU" panel, cached per η);
+  :func:`dead_relu_sweep` repeats it over learning rates and seeds.
 """
 
 from __future__ import annotations
@@ -32,12 +36,16 @@ __all__ = [
     "DEAD_RELU_SIZES",
     "PANEL_ACTIVATIONS",
     "ActivationCurve",
+    "CenteringRun",
     "DeadReluRun",
+    "DeadReluSweep",
     "activation_curve",
     "activation_rate",
+    "centering_run",
     "collapse_linear",
     "dead_relu_data",
     "dead_relu_run",
+    "dead_relu_sweep",
     "linear_fit_error",
     "saturation_share",
 ]
@@ -127,7 +135,7 @@ def activation_curve(name: str, alpha: float | None = None, *, z_max: float = 5.
     Returns
     -------
     ActivationCurve
-        Memoised: the arrays are read-only.
+        Memoized: the arrays are read-only.
     """
     key = _elementwise(name, "name")
     if alpha is not None:
@@ -283,14 +291,133 @@ def activation_rate(activation: str, *, input_mean: float = 0.0, n_in: int = 16,
     return float(_probes.activation_stats(model)["active"][0])
 
 
+# -- zero-centered inputs --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CenteringRun:
+    r"""A linear unit trained on sigmoid outputs (see :func:`centering_run`).
+
+    Attributes
+    ----------
+    centered : bool
+        True: the inputs are :math:`\sigma(z) - \tfrac12` (mean about 0);
+        False: :math:`\sigma(z)` itself (all positive, mean about ½).
+    seed : int
+    input_mean : float
+        Mean of all inputs.
+    same_sign : float
+        Share of samples whose gradient :math:`\partial E_n/\partial w` has
+        one sign in every entry (all weights pushed up, or all down).
+    eigenvalues : ndarray, shape (n_inputs,)
+        Eigenvalues of the Hessian :math:`X^\top X/N` of the averaged squared
+        error, ascending.
+    lr : float
+        The step used, :math:`\eta = 1/\lambda_{\max}`.
+    excess : ndarray, shape (steps + 1,)
+        :math:`E - E_{\min}` after each full-batch step (:math:`E_{\min} = 0`:
+        the targets are an exact linear function of the inputs).
+    """
+
+    centered: bool
+    seed: int
+    input_mean: float
+    same_sign: float
+    eigenvalues: np.ndarray
+    lr: float
+    excess: np.ndarray
+
+    @property
+    def condition(self) -> float:
+        r""":math:`\lambda_{\max}/\lambda_{\min}`: how much steeper the steepest direction is."""
+        return float(self.eigenvalues[-1] / self.eigenvalues[0])
+
+    def steps_to(self, fraction: float) -> int | None:
+        r"""First step at which :math:`E - E_{\min}` is below ``fraction`` of its start.
+
+        Parameters
+        ----------
+        fraction : float
+            In (0, 1).
+
+        Returns
+        -------
+        int or None
+            None if the run never gets there.
+        """
+        fraction = check_float("fraction", fraction, min_value=0.0, max_value=1.0,
+                               min_inclusive=False, max_inclusive=False)
+        below = np.flatnonzero(self.excess < fraction * self.excess[0])
+        return int(below[0]) if below.size else None
+
+
+def centering_run(centered: bool, *, n_inputs: int = 8, batch: int = 256, steps: int = 300,
+                  seed: int = 0) -> CenteringRun:
+    r"""Gradient descent for a linear unit whose inputs are sigmoid outputs.
+
+    The inputs are :math:`x = \sigma(z)` with :math:`z \sim N(0, 1)` — what a
+    sigmoid layer hands to the next layer — or the same values shifted to
+    mean 0, :math:`x = \sigma(z) - \tfrac12`. Only the mean differs; the
+    spread is the same. The targets are :math:`t = x\,w^*` with the fixed
+    weights :math:`w^* = (1, -1, 1, -1, \dots)`: half the weights must grow,
+    half must shrink. Starting from :math:`w = 0`, full-batch gradient
+    descent on :math:`E = \frac1N\sum\tfrac12(t - xw)^2` runs at
+    :math:`\eta = 1/\lambda_{\max}`, the largest step that does not
+    overshoot along the steepest direction (lesson 02).
+
+    Parameters
+    ----------
+    centered : bool
+        Shift the inputs to mean 0.
+    n_inputs : int
+        Inputs of the unit, 2..64.
+    batch : int
+        Samples, 16..4096.
+    steps : int
+        Full-batch steps, 1..10000.
+    seed : int
+        Seeds :math:`z`.
+
+    Returns
+    -------
+    CenteringRun
+        Read-only arrays.
+    """
+    if not isinstance(centered, (bool, np.bool_)):
+        raise TypeError(f"centered must be True or False, got {centered!r}")
+    n_inputs = check_int("n_inputs", n_inputs, min_value=2, max_value=64)
+    batch = check_int("batch", batch, min_value=16, max_value=4096)
+    steps = check_int("steps", steps, min_value=1, max_value=10_000)
+    seed = check_int("seed", seed, min_value=0)
+    z = np.random.default_rng([seed, 7]).standard_normal((batch, n_inputs))
+    X = _act.sigmoid(z) - (0.5 if centered else 0.0)
+    w_star = np.where(np.arange(n_inputs) % 2 == 0, 1.0, -1.0)[:, None]
+    T = X @ w_star
+    per_sample = -T * X                                # dE_n/dw at w = 0: -(t_n) x_n
+    same = np.all(per_sample > 0, axis=1) | np.all(per_sample < 0, axis=1)
+    lam = np.linalg.eigvalsh(X.T @ X / batch)
+    lr = 1.0 / float(lam[-1])
+    W = np.zeros((n_inputs, 1))
+    excess = np.empty(steps + 1)
+    for k in range(steps + 1):
+        R = T - X @ W
+        excess[k] = 0.5 * float(np.mean(R ** 2))
+        if k < steps:
+            W = W + lr / batch * (X.T @ R)
+    run = CenteringRun(centered=bool(centered), seed=seed, input_mean=float(X.mean()),
+                       same_sign=float(np.mean(same)), eigenvalues=lam, lr=lr, excess=excess)
+    for arr in (run.eigenvalues, run.excess):
+        arr.setflags(write=False)
+    return run
+
+
 # -- dying ReLU ------------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
 def dead_relu_data() -> tuple[np.ndarray, np.ndarray]:
     r"""The task of :func:`dead_relu_run`: 256 points in 8-D, label 1 where :math:`x_1x_2 > 0`.
 
-    Inputs are standard normal (zero mean, as after standardisation), so at
+    Inputs are standard normal (zero mean, as after standardization), so at
     the start about half the units of every ReLU layer are active on each
-    sample and none is dead. The label is XOR of the signs of the first two
+    sample and few are dead (none for seed 0; one unit of layer 2 for two
+    of the seeds 0..5). The label is XOR of the signs of the first two
     features, a task no linear model can learn.
 
     Returns
@@ -349,7 +476,7 @@ class DeadReluRun:
         return self.dead[-1]
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _dead_relu_model(seed: int) -> tuple[MLP, dict[str, np.ndarray]]:
     """The network of one seed and a copy of its starting weights, drawn once.
 
@@ -420,7 +547,7 @@ def dead_relu_run(lr: float, *, steps: int = 100, seed: int = 0) -> DeadReluRun:
     derivative is 0 everywhere, no gradient reaches its weights and it never
     recovers: the unit is dead.
 
-    Results are memoised per (η, steps, seed), so a slider that returns to a
+    Results are memoized per (η, steps, seed), so a slider that returns to a
     value costs nothing. η is rounded to 6 significant digits first, so a
     slider's ``10 ** -1.75`` and the same number computed elsewhere share one
     run.
@@ -446,3 +573,74 @@ def dead_relu_run(lr: float, *, steps: int = 100, seed: int = 0) -> DeadReluRun:
     seed = check_int("seed", seed, min_value=0)
     return _dead_relu_run(float(f"{lr:.6g}"), steps, seed)
 
+
+@dataclass(frozen=True)
+class DeadReluSweep:
+    r""":func:`dead_relu_run` over several learning rates and seeds.
+
+    Attributes
+    ----------
+    lrs : ndarray, shape (k,)
+    seeds : tuple of int
+    steps : int
+    dead_start : ndarray, shape (s, 2)
+        Share of dead units per hidden layer before training, per seed.
+    dead : ndarray, shape (s, k, 2)
+        Share of dead units per hidden layer after training.
+    accuracy : ndarray, shape (s, k)
+        Training accuracy after training (NaN for a diverged run).
+    diverged : ndarray of bool, shape (s, k)
+    """
+
+    lrs: np.ndarray
+    seeds: tuple[int, ...]
+    steps: int
+    dead_start: np.ndarray
+    dead: np.ndarray
+    accuracy: np.ndarray
+    diverged: np.ndarray
+
+
+def dead_relu_sweep(lrs: Any, *, seeds: Any = range(6), steps: int = 100) -> DeadReluSweep:
+    r"""Dead units and accuracy after training, for every learning rate and seed.
+
+    One run per (η, seed) of :func:`dead_relu_run` (cached there), so a
+    claim about the sweep can be checked over seeds instead of resting on
+    one draw of the starting weights.
+
+    Parameters
+    ----------
+    lrs : array_like, shape (k,)
+        Learning rates, each in (0, 100].
+    seeds : iterable of int
+        At least one seed (>= 0), no repeats.
+    steps : int
+        Updates per run, 1..2000.
+
+    Returns
+    -------
+    DeadReluSweep
+        Read-only arrays.
+    """
+    lrs = check_array("lrs", lrs, ndim=1)
+    if lrs.size == 0:
+        raise ValueError("lrs must hold at least one learning rate, got an empty array")
+    try:
+        seed_list = tuple(seeds)
+    except TypeError:
+        raise TypeError(f"seeds must be an iterable of int, got {type(seeds).__name__}") from None
+    if not seed_list:
+        raise ValueError("seeds must hold at least one seed, got none")
+    seed_list = tuple(check_int("seeds", s, min_value=0) for s in seed_list)
+    if len(set(seed_list)) != len(seed_list):
+        raise ValueError(f"seeds must not repeat, got {seed_list}")
+    runs = [[dead_relu_run(float(lr), steps=steps, seed=s) for lr in lrs] for s in seed_list]
+    sweep = DeadReluSweep(
+        lrs=lrs.copy(), seeds=seed_list, steps=runs[0][0].steps,
+        dead_start=np.array([row[0].dead[0] for row in runs]),
+        dead=np.array([[r.dead_final for r in row] for row in runs]),
+        accuracy=np.array([[r.accuracy for r in row] for row in runs]),
+        diverged=np.array([[r.diverged for r in row] for row in runs]))
+    for arr in (sweep.lrs, sweep.dead_start, sweep.dead, sweep.accuracy, sweep.diverged):
+        arr.setflags(write=False)
+    return sweep

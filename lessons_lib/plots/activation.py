@@ -4,7 +4,11 @@
   by side in one figure made once (e.g. the loss on the left and per-layer
   signal sizes on the right), updated in place by the live panels;
 * :func:`plot_activation_gallery` — a static figure of several activation
-  functions :math:`f(z)` and their derivatives :math:`f'(z)`.
+  functions :math:`f(z)` and their derivatives :math:`f'(z)`;
+* :func:`plot_dead_relu_sweep` — dead units and accuracy against the
+  learning rate: the mean over seeds and the range of the seeds as a band;
+* :func:`plot_centering` — the error per step of :func:`centering_run`'s
+  linear unit, inputs all positive or centered.
 
 Nothing here computes: the numbers come from :mod:`lessons_lib.experiments`.
 """
@@ -18,9 +22,24 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from ..validation import check_array, check_bool
-from .base import LinePlot, new_figure
+from .base import COLORS, LinePlot, new_figure
 
-__all__ = ["DualLinePlot", "plot_activation_gallery"]
+__all__ = ["GALLERY_STYLES", "DualLinePlot", "plot_activation_gallery", "plot_centering",
+           "plot_dead_relu_sweep"]
+
+
+#: Line styles of the gallery, in order: colors far apart (mostly Okabe-Ito,
+#: with black, violet and grey) and a dash pattern of its own for every second curve, so
+#: neighbors in the legend never look alike.
+GALLERY_STYLES = (
+    {"color": "#0072B2", "ls": "-"},                  # blue
+    {"color": "#D55E00", "ls": "--"},                 # vermillion
+    {"color": "#009E73", "ls": "-"},                  # green
+    {"color": "#CC79A7", "ls": "-."},                 # reddish purple
+    {"color": "#000000", "ls": "-"},                  # black
+    {"color": "#6A3D9A", "ls": ":"},                  # violet, dotted
+    {"color": "#7F7F7F", "ls": "--"},                 # grey
+)
 
 
 def _power_label(value: float, _pos: Any = None) -> str:
@@ -56,7 +75,7 @@ class DualLinePlot:
         for static figures of many points.
     logx : bool
         Logarithmic x axes (e.g. a learning-rate sweep): :meth:`update` plots
-        :math:`\log_{10} x` and the ticks are labelled with :math:`x` itself
+        :math:`\log_{10} x` and the ticks are labeled with :math:`x` itself
         (0.01, 0.1, 1, 10), so no matplotlib log-scale warnings can arise.
 
     Attributes
@@ -146,29 +165,32 @@ def plot_activation_gallery(curves: Mapping[str, Any], *,
     curves : mapping of str to ActivationCurve
         Label -> an object with ``z``, ``f`` and ``grad`` arrays of one
         shape (e.g. :func:`lessons_lib.experiments.activation.activation_curve`).
-        At most 7 (one colour each).
+        At most 7 (one color and dash pattern each, :data:`GALLERY_STYLES`).
     figsize : (float, float)
 
     Returns
     -------
     DualLinePlot
-        The same activation has the same colour on both axes; the right
-        axes' labels carry a prime (``"tanh′"``).
+        The same activation has the same color and dashes on both axes; the
+        right axes' labels carry a prime (``"tanh′"``). Both axes have a legend.
     """
     if not isinstance(curves, Mapping) or not curves:
         raise TypeError(f"curves must be a non-empty dict of label -> curve, got {curves!r}")
     if len(curves) > 7:
-        raise ValueError(f"curves must hold at most 7 entries (one colour each), "
+        raise ValueError(f"curves must hold at most 7 entries (one color each), "
                          f"got {len(curves)}")
     for label, c in curves.items():
         if not all(hasattr(c, k) for k in ("z", "f", "grad")):
             raise TypeError(f"curves[{label!r}] must have z, f and grad arrays, "
                             f"got {type(c).__name__}")
     labels = list(curves)
+    styles = {}
+    for label, style in zip(labels, GALLERY_STYLES, strict=False):
+        styles[label] = styles[f"{label}′"] = style
     plot = DualLinePlot(labels, [f"{k}′" for k in labels], xlabel="z (weighted input net)",
                         left_ylabel="f(z)", right_ylabel="f′(z)",
                         left_title="activation f", right_title="derivative f′",
-                        legend=False, figsize=figsize)
+                        legend=False, figsize=figsize, styles=styles)
     z = check_array("curves z", next(iter(curves.values())).z, ndim=1)
     for label, c in curves.items():
         if not np.array_equal(np.asarray(c.z), z):
@@ -178,4 +200,109 @@ def plot_activation_gallery(curves: Mapping[str, Any], *,
     f_all = np.concatenate([np.asarray(c.f) for c in curves.values()])
     plot.left.ax.set_ylim(max(-2.0, float(f_all.min()) - 0.2), min(5.0, float(f_all.max())) + 0.2)
     plot.left.ax.legend(loc="upper left", fontsize="small", frameon=False)
+    plot.right.ax.legend(loc="upper left", fontsize="small", frameon=False)
     return plot
+
+
+def plot_dead_relu_sweep(sweep: Any, *, figsize: tuple[float, float] = (9.0, 3.4)) -> DualLinePlot:
+    r"""Static figure of a :class:`~lessons_lib.experiments.activation.DeadReluSweep`.
+
+    Left: the share of dead units of each hidden layer after training; right:
+    the training accuracy; both in percent against the learning rate (log
+    axis). Lines are the mean over the seeds, shaded bands the range from the
+    lowest to the highest seed. Percentages keep a fixed scale, 0..100 % with a
+    small margin.
+
+    Parameters
+    ----------
+    sweep : DeadReluSweep
+        From :func:`lessons_lib.experiments.activation.dead_relu_sweep`.
+    figsize : (float, float)
+
+    Returns
+    -------
+    DualLinePlot
+        Lines ``"layer 1"``, ``"layer 2"`` (left) and ``"accuracy"`` (right);
+        the bands are the axes' ``collections``.
+    """
+    if not all(hasattr(sweep, k) for k in ("lrs", "seeds", "dead", "accuracy")):
+        raise TypeError(f"sweep must be a DeadReluSweep (from dead_relu_sweep), "
+                        f"got {type(sweep).__name__}")
+    n = len(sweep.seeds)
+    plot = DualLinePlot(["layer 1", "layer 2"], ["accuracy"],
+                        xlabel="learning rate η (log scale)",
+                        left_ylabel="dead units after training (%)",
+                        right_ylabel="training accuracy (%)", logx=True,
+                        left_title=f"dead ReLUs: mean and range of {n} seeds",
+                        right_title=f"what the net learned ({n} seeds)",
+                        styles={"accuracy": {"color": COLORS[6]}}, legend=False,
+                        figsize=figsize)
+    dead = 100 * np.asarray(sweep.dead, dtype=np.float64)          # (seeds, lrs, 2)
+    acc = 100 * np.asarray(sweep.accuracy, dtype=np.float64)        # (seeds, lrs)
+    plot.update(sweep.lrs, {f"layer {i + 1}": dead[:, :, i].mean(axis=0) for i in (0, 1)},
+                {"accuracy": np.nanmean(acc, axis=0)})
+    x = np.log10(np.asarray(sweep.lrs, dtype=np.float64))
+    for ax, label, values in ((plot.left.ax, "layer 1", dead[:, :, 0]),
+                              (plot.left.ax, "layer 2", dead[:, :, 1]),
+                              (plot.right.ax, "accuracy", acc)):
+        color = plot.lines[label].get_color()
+        ax.fill_between(x, np.nanmin(values, axis=0), np.nanmax(values, axis=0), color=color,
+                        alpha=0.2, lw=0, label=f"{label}, range of seeds")
+    for part in (plot.left, plot.right):
+        part.fixed_ylim = (-3.0, 103.0)
+        part.ax.set_ylim(-3.0, 103.0)
+    plot.left.ax.legend(loc="upper left", fontsize="small", frameon=False)
+    plot.right.ax.legend(loc="lower left", fontsize="small", frameon=False)
+    return plot
+
+
+def plot_centering(runs: Mapping[str, Any], *, steps: int = 250,
+                   floor: float = 1e-12) -> tuple[Any, Any]:
+    r"""Static figure: :math:`(E - E_{\min})/(E_0 - E_{\min})` per step, log scale.
+
+    Each curve stops where it falls below ``floor`` (a run whose error
+    reaches exactly 0 cannot go on a log axis); the y axis runs from
+    ``floor`` to 2, so the curves compare at a glance.
+
+    Parameters
+    ----------
+    runs : mapping of str to CenteringRun
+        Label -> a run of :func:`lessons_lib.experiments.activation.centering_run`.
+    steps : int
+        Steps shown, >= 1 (at most the runs' length).
+    floor : float
+        Smallest relative error drawn, in (0, 1).
+
+    Returns
+    -------
+    (Figure, dict of str to Line2D)
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must be a non-empty dict of label -> CenteringRun, got {runs!r}")
+    if len(runs) > len(COLORS):
+        raise ValueError(f"runs must hold at most {len(COLORS)} entries, got {len(runs)}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    if not isinstance(floor, (int, float)) or not 0.0 < floor < 1.0:
+        raise ValueError(f"floor must be a number in (0, 1), got {floor!r}")
+    fig = new_figure((6.0, 3.0), left=0.14, bottom=0.17, top=0.88)
+    ax = fig.axes[0]
+    lines = {}
+    for i, (label, run) in enumerate(runs.items()):
+        excess = getattr(run, "excess", None)
+        if excess is None:
+            raise TypeError(f"runs[{label!r}] must be a CenteringRun, got {type(run).__name__}")
+        rel = np.asarray(excess[:steps + 1], dtype=np.float64) / float(excess[0])
+        below = np.flatnonzero(rel < floor)
+        end = int(below[0]) + 1 if below.size else rel.size     # one point past the floor
+        (lines[label],) = ax.plot(np.arange(end), np.maximum(rel[:end], floor / 10), lw=2,
+                                  color=COLORS[i], label=label)
+    ax.set_yscale("log")
+    ax.set_ylim(floor, 2.0)
+    ax.set_xlim(0, steps)
+    ax.set_xlabel("full-batch step")
+    ax.set_ylabel("error ÷ error at the start")
+    ax.set_title("a linear unit fed with sigmoid outputs")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper right", fontsize="small", frameon=False)
+    return fig, lines

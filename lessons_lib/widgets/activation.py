@@ -104,15 +104,17 @@ class ActivationPanel(Panel):
         if c.name in ALPHA_ACTIVATIONS:
             lines.append(f"α = {c.alpha:.2f}")
             if c.name == "leaky_relu" and r["asked"] > LEAKY_MAX_ALPHA:
-                lines[-1] += (" (α = 1 would make it f(z) = z, a linear function: no "
-                              f"non-linearity left; drawn with α = {LEAKY_MAX_ALPHA})")
+                lines[-1] = (f"slider α = {r['asked']:.2f}, drawn with α = {LEAKY_MAX_ALPHA:.2f}: "
+                             "α = 1 would make it f(z) = z, a linear function with no "
+                             "non-linearity left")
             elif c.name in ("leaky_relu", "prelu") and c.alpha == 0.0:
                 lines[-1] += " (α = 0 is plain ReLU)"
         if c.name == "rrelu":
             rr = RReLU()
             lines.append(f"training: a slope drawn from U({rr.lower:.3g}, {rr.upper:.3g}) for "
                          "each unit and sample on every pass; test: fixed at the mean "
-                         f"{rr.alpha_mean:.3g} (drawn)")
+                         f"{rr.alpha_mean:.3g} (drawn). PyTorch's convention; the paper "
+                         "divides by a ~ U(3, 8) instead")
         if c.name == "selu":
             lines.append(f"fixed constants λ = {SELU_LAMBDA:.4f}, α = {SELU_ALPHA:.4f}")
         return "<br>".join(lines)
