@@ -59,9 +59,13 @@ def test_explorer_plots_what_experiments_computes(backend):
     line = panel.plot.lines["‖δ‖ learning signal"]
     np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 13))
     np.testing.assert_allclose(line.get_ydata(), delta)
-    assert panel.plot.lines["bound"].get_visible()
-    panel.controls["batchnorm"].value = True          # no bound exists with BatchNorm
-    assert not panel.plot.lines["bound"].get_visible()
+    assert panel.plot.lines["estimate"].get_visible()
+    np.testing.assert_allclose(panel.plot.lines["estimate"].get_ydata(),
+                               experiments.gradient_estimate(12, activation="tanh",
+                                                             init="lecun_normal",
+                                                             weight_scale=1.5) * delta[-1])
+    panel.controls["batchnorm"].value = True          # no estimate with BatchNorm
+    assert not panel.plot.lines["estimate"].get_visible()
     assert "first ÷ last layer" in panel.readout.value
 
 

@@ -39,7 +39,7 @@ from .depth import (
     gradient_profile,
 )
 from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_seeds, overfit_sweep
-from .init import init_profile, variance_recursion
+from .init import gradient_estimate, init_profile, variance_recursion
 from .lab import LabRun, build_model, lab_data, lab_settings
 from .perceptron import perceptron_output, train_perceptron
 from .pretraining import pretraining_comparison
@@ -74,6 +74,7 @@ __all__ = [
     "ensemble_size",
     "forward_pass",
     "gradient_envelope",
+    "gradient_estimate",
     "gradient_profile",
     "init",
     "init_profile",

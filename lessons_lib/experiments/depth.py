@@ -236,20 +236,29 @@ def activation_profile(depth: int, *, width: int = 64, activation: str = "sigmoi
 def gradient_envelope(depth: int, *, width: int = 64, activation: str = "sigmoid",
                       alpha: float | None = None, init: str = "glorot_uniform",
                       weight_scale: float = 1.0) -> np.ndarray:
-    r"""Chain-rule bound on the learning signal, relative to the last layer.
+    r"""Best-case product :math:`(g\cdot\max|f'|)^k`, relative to the last layer.
 
-    Each layer multiplies :math:`\delta` by :math:`W^\top` and by
-    :math:`f'(\mathrm{net})`. A random weight matrix changes a vector's norm by
-    about :math:`\sigma_W\sqrt{n}` (its *gain*) and :math:`|f'| \le \max|f'|`,
-    so going back :math:`k` layers multiplies :math:`\|\delta\|` by at most
-    about :math:`(\max|f'|\cdot\sigma_W\sqrt{n})^k`. For the sigmoid with
-    Glorot init (:math:`\sigma_W\sqrt n = 1`) that is :math:`0.25^k`.
+    :math:`g = \sigma_W\sqrt{n}` is the *typical* (root-mean-square) stretch of
+    a random vector by the weight matrix and :math:`\max|f'|` the steepest
+    slope, so this is what going back :math:`k` layers would do if every unit
+    sat at its steepest point: :math:`0.25^k` for the sigmoid with Glorot
+    weights on square layers (:math:`g = 1`), the number notebook 05's exercise
+    asks for. It is neither a bound (a random matrix stretches some vectors by
+    up to about :math:`2g`, and the output error can line up with them) nor a
+    good estimate where the slopes vary (half of ReLU's slopes are 0); for the
+    estimate with the actual slopes see
+    :func:`lessons_lib.experiments.init.gradient_estimate`.
+
+    Parameters
+    ----------
+    depth, width, activation, alpha, init, weight_scale
+        As in :func:`gradient_profile`.
 
     Returns
     -------
     ndarray, shape (depth,)
-        ``bound[l] = gain ** (depth - 1 - l)``; multiply by the last layer's
-        measured value to draw it. Entries beyond float64 are ``inf`` / ``0.0``.
+        ``product[l] = (g * max|f'|) ** (depth - 1 - l)``; multiply by the last
+        layer's measured value to draw it. Entries beyond float64 are ``inf`` / ``0.0``.
     """
     depth = check_int("depth", depth, min_value=1, max_value=MAX_DEPTH)
     width = check_int("width", width, min_value=1, max_value=MAX_WIDTH)

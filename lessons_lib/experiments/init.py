@@ -45,6 +45,7 @@ __all__ = [
     "INIT_PANEL_INITS",
     "count_distinct_units",
     "gaussian_moments",
+    "gradient_estimate",
     "init_profile",
     "variance_recursion",
 ]
@@ -233,6 +234,59 @@ def variance_recursion(depth: int, *, width: int = 64, activation: str = "relu",
     input_mean = check_float("input_mean", input_mean)
     input_std = check_float("input_std", input_std, min_value=0.0, min_inclusive=False)
     return _recursion(depth, width, fn.name, alpha, init, weight_scale, input_mean, input_std)
+
+
+def gradient_estimate(depth: int, *, width: int = 64, activation: str = "sigmoid",
+                      alpha: float | None = None, init: str = "glorot_uniform",
+                      weight_scale: float = 1.0) -> np.ndarray:
+    r"""Estimate of :math:`\|\delta^l\|/\|\delta^L\|` at initialization (the explorer's dashes).
+
+    Going back one layer multiplies :math:`\delta` by :math:`(W^{l+1})^\top`
+    and then, entry by entry, by the slopes :math:`f'(\mathrm{net}^l)`. For
+    random weights independent of :math:`\delta` the first step multiplies the
+    mean square by :math:`n\,\mathrm{Var}(W)`, the second by
+    :math:`\mathrm{E}[f'(\mathrm{net}^l)^2]`, so
+
+    .. math::
+
+        \frac{\|\delta^l\|}{\|\delta^L\|} \approx \prod_{k=l}^{L-1}
+        \sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[f'(\mathrm{net}^k)^2]} ,
+
+    with the expectation taken over the zero-mean Gaussian whose variance the
+    forward pass gives layer :math:`k` (:func:`variance_recursion`, for
+    standard normal inputs). ReLU's zero slopes are inside the expectation
+    (:math:`\mathrm{E}[\mathrm{relu}'^2] = 1/2`), and so is saturation.
+
+    It is an estimate of the *typical* size, not a bound. It ignores that the
+    output error :math:`Y - T` contains the output made by the same weights
+    (the measured ratio then sits a few times above it), and, being an average
+    over random weights, it overshoots a narrow network in which only a few
+    units pass the signal (deep, saturated stacks).
+
+    Parameters
+    ----------
+    depth : int
+        Number of layers :math:`L`, 1..500.
+    width : int
+        Units per layer :math:`n`, 1..1024.
+    activation : str
+        Name from :data:`lessons_lib.activations.NAMES` except ``softmax`` and ``rrelu``.
+    alpha : float, optional
+        Slope/scale of ``leaky_relu``, ``prelu`` and ``elu``; ignored by the others.
+    init : str
+        Initializer name (:data:`lessons_lib.initializers.NAMES`).
+    weight_scale : float
+        Multiplies every weight, > 0.
+
+    Returns
+    -------
+    ndarray, shape (depth,)
+        Index 0 is the input-side layer, the last entry is 1. Multiply by the
+        measured :math:`\|\delta^L\|` to draw it. ``inf`` / ``0.0`` beyond
+        float64, never NaN. Read-only.
+    """
+    return variance_recursion(depth, width=width, activation=activation, alpha=alpha,
+                              init=init, weight_scale=weight_scale)["delta"]
 
 
 def init_profile(depth: int, *, init: str = "he_normal", activation: str = "relu",

@@ -65,10 +65,10 @@ class GradientExplorer(Panel):
             "batchnorm": W.Checkbox(value=batchnorm, description="batchnorm", indent=False),
             "residual": W.Checkbox(value=residual, description="residual", indent=False),
         }
-        self.plot = LinePlot(["‖δ‖ learning signal", "‖∂E/∂W‖ weight gradient", "bound"],
+        self.plot = LinePlot(["‖δ‖ learning signal", "‖∂E/∂W‖ weight gradient", "estimate"],
                              xlabel="layer (1 = input side)",
                              ylabel="norm (log scale)", logy=True, legend=False, round_x=True,
-                             styles={"bound": {"ls": "--", "lw": 1.5, "color": "#555555"}})
+                             styles={"estimate": {"ls": "--", "lw": 1.5, "color": "#555555"}})
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -81,16 +81,20 @@ class GradientExplorer(Panel):
                       **kw)
         delta = experiments.gradient_profile(depth, quantity="delta", **common)
         weight = experiments.gradient_profile(depth, quantity="weight", **common)
-        bound = None
+        estimate = None
         if not (batchnorm or residual) and np.isfinite(delta[-1]) and delta[-1] > 0:
-            bound = experiments.gradient_envelope(depth, **kw) * delta[-1]
+            relative = experiments.gradient_estimate(depth, **kw)
+            with np.errstate(all="ignore"):
+                estimate = relative * delta[-1]
+            estimate = {"line": estimate, "ratio": float(relative[0])}
         return {"layer": np.arange(1, depth + 1), "delta": delta, "weight": weight,
-                "bound": bound, "activation": activation}
+                "estimate": estimate, "activation": activation}
 
     def _draw(self, r):
         return self.plot.update(r["layer"], {"‖δ‖ learning signal": r["delta"],
                                              "‖∂E/∂W‖ weight gradient": r["weight"],
-                                             "bound": r["bound"]})
+                                             "estimate": None if r["estimate"] is None
+                                             else r["estimate"]["line"]})
 
     def _readout(self, r) -> str:
         def ratio(v):
@@ -102,15 +106,17 @@ class GradientExplorer(Panel):
 
         numbers = (f"first ÷ last layer: ‖δ‖ <b>{ratio(r['delta'])}</b>, "
                    f"‖∂E/∂W‖ <b>{ratio(r['weight'])}</b>"
-                   + ("" if r["bound"] is None else
-                      f"; chain-rule bound {r['bound'][0] / r['bound'][-1]:.3g}"))
+                   + ("" if r["estimate"] is None else
+                      f"; estimate √(n·Var(W)·E[f′²])^(L−1) = {r['estimate']['ratio']:.3g}"))
         return f"{self.plot.legend_html()}<br>{numbers}"
 
 
 def gradient_explorer(**initial: Any) -> GradientExplorer:
     """The flagship panel of notebook 05: sliders for depth, activation, alpha,
     init, weight scale, batchnorm and residual, replotting per-layer gradient
-    magnitudes (log scale) with the chain-rule bound where one exists.
+    magnitudes (log scale) with the estimate
+    :func:`lessons_lib.experiments.gradient_estimate` where one exists (not
+    with batchnorm or residual).
 
     Parameters
     ----------
