@@ -76,6 +76,18 @@ with np.printoptions(precision=3, suppress=True):
 #   $\mathrm{E}[\max(0,\mathrm{net})^2] = \tfrac12\mathrm{Var}(\mathrm{net})$. The factor is
 #   $\tfrac12 n\,\mathrm{Var}(W)$, and $\mathrm{Var}(W) = 2/n$ keeps it at 1: **He**,
 #   standard deviation $\sqrt{2/n}$.
+# * **Leaky ReLU** with slope $\alpha$ for negative inputs keeps
+#   $\alpha^2$ of the negative half's square:
+#   $\mathrm{E}[f(\mathrm{net})^2] = \tfrac12(1+\alpha^2)\mathrm{Var}(\mathrm{net})$,
+#   so He's rule becomes $\mathrm{Var}(W) = 2/\big((1+\alpha^2)\,n\big)$ (ReLU is
+#   $\alpha = 0$).
+#
+# Both rules keep the **second moment** $\mathrm{E}[\mathrm{net}^2]$ of the
+# next layer's input constant, not the standard deviation of the outputs. For
+# ReLU the two differ: with He weights $\mathrm{net} \sim N(0, 2)$, its ReLU has
+# $\mathrm{E}[y^2] = 1$ but mean $\mathrm{E}[y] = \sqrt{2}/\sqrt{2\pi} = 1/\sqrt\pi$, so its
+# standard deviation is $\sqrt{1 - 1/\pi} \approx 0.83$, at every layer. (The
+# recursion's dashed lines below plot this standard deviation.)
 #
 # The learning signal runs the other way, $\delta^l = \delta^{l+1}(W^{l+1})^\top\circ f'(\mathrm{net}^l)$,
 # summing over the $n_\text{out}$ units of the next layer:
@@ -96,14 +108,20 @@ with np.printoptions(precision=3, suppress=True):
 # |---|---|---|---|
 # | small uniform | $U(-0.05, 0.05)$ | $0.05/\sqrt3 \approx 0.029$, whatever $n$ | shallow nets |
 # | fan-in uniform | $U(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})$ | $1/\sqrt{3n_\text{in}}$ | the classic default |
-# | Glorot / Xavier uniform | $U(-r, r)$, $r = \sqrt{6/(n_\text{in}+n_\text{out})}$ | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | sigmoid, tanh |
-# | Glorot / Xavier normal | normal | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | sigmoid, tanh |
+# | Glorot / Xavier uniform | $U(-r, r)$, $r = \sqrt{6/(n_\text{in}+n_\text{out})}$ | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | tanh (the logistic sigmoid: see below) |
+# | Glorot / Xavier normal | normal | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | tanh (the logistic sigmoid: see below) |
 # | He normal / uniform | normal / $r = \sqrt{6/n_\text{in}}$ | $\sqrt{2/n_\text{in}}$ | ReLU and its variants |
 # | LeCun normal | normal | $\sqrt{1/n_\text{in}}$ | SELU; tanh |
 #
 # For tanh the notes give exactly these two: $\sqrt{1/n^{l-1}}$ (LeCun's value,
 # with $n^{l-1}$ the width of the layer below) or Glorot's
 # $\sqrt{2/(n^{l-1}+n^l)}$ — tanh is linear near 0, so the linear rule applies.
+# Glorot and Bengio derived their variance for exactly such units, with
+# $f'(0) = 1$. The logistic sigmoid is not one of them: its slope at 0 is
+# $\tfrac14$, so the backward condition
+# $n\,\mathrm{Var}(W)\,\mathrm{E}[f'^2] = 1$ asks for at least 16 times Glorot's
+# variance, weights 4 times as large — the old rule "4 × the Glorot range for
+# logistic units". A section below measures what that does.
 #
 # Keras writes all the variance-based ones as **`VarianceScaling(scale, mode,
 # distribution)`**: variance $\mathrm{scale}/n$ with $n$ = $n_\text{in}$
@@ -223,20 +241,23 @@ init_explorer(depth=50)
 #
 # 1. **ReLU, He normal** (the start): the output std stays within a factor of
 #    two of the theory's 0.83 over all 50 layers, and $\|\delta\|$ changes by a
-#    factor of about 4. Move **weight draw** to see other networks wander
+#    factor of about 4 (first weight draw). Move **weight draw** to see other networks wander
 #    around the same dashed line.
 # 2. **ReLU, Glorot uniform**, then **fan-in uniform**, then **uniform ±0.05**:
 #    the activations at layer 50 fall to about $10^{-8}$, $10^{-20}$ and
 #    $10^{-40}$, and the learning signal with them.
 # 3. **sigmoid**, any init: the activations are fine (the sigmoid's outputs
-#    stay between 0 and 1), but no recipe in the list saves the learning
-#    signal: even He normal leaves the first layer below $10^{-24}$ of the last. The
-#    problem is the slope $\sigma' \le 0.25$, not the weights.
-# 4. **SELU, LeCun normal**: the std stays within 0.15 of 1 at every layer.
-#    ($\|\delta\|$ does grow toward the input, about 5-fold by the dashed line
-#    and 10-fold measured: SELU's average squared slope,
-#    $\mathrm{E}[\mathrm{selu}'^2] \approx 1.07$, is a little above 1.) Switch to **He normal** and the std grows to about
-#    25 by layer 50 — the next section explains.
+#    stay between 0 and 1), but no recipe in this list keeps the learning
+#    signal: even He normal leaves the first layer below $10^{-24}$ of the last.
+#    All of them were derived for a slope of 1 at 0 (He: for ReLU); the
+#    sigmoid's is $\tfrac14$. The section after the next cell gives it the
+#    larger weights it needs.
+# 4. **SELU, LeCun normal**: the std stays within 0.16 of 1 at every layer,
+#    for every weight draw. ($\|\delta\|$ does grow toward the input, about
+#    5-fold by the dashed line and 8- to 10-fold measured: SELU's average
+#    squared slope, $\mathrm{E}[\mathrm{selu}'^2] \approx 1.07$, is a little above
+#    1.) Switch to **He normal** and the std grows to 10–45 by layer 50 (25 for
+#    the first draw) — the SELU section explains.
 #
 # The next cell prints these numbers for the first weight draw.
 
@@ -259,6 +280,52 @@ for label, (act, init) in panel_runs.items():
           f"{r['delta_theory'][0] / r['delta_theory'][-1]:>9.2g}")
 
 # %% [markdown]
+# ## The logistic sigmoid needs larger weights
+#
+# Apply the backward condition $n\,\mathrm{Var}(W)\,\mathrm{E}[\sigma'^2] = 1$
+# to the sigmoid. Near 0, $\sigma'(z) \approx \tfrac14$, so
+# $\mathrm{E}[\sigma'^2] \le \tfrac1{16}$ and the condition needs
+# $\mathrm{Var}(W) \ge 16/n$: 16 times Glorot's variance on square layers, a
+# **weight scale** of 4. That is only where the search starts: larger weights
+# spread the net inputs, the average slope falls below $\tfrac14$, and the
+# sigmoid's outputs have mean $\tfrac12$, which adds to the next layer's net
+# input variance as well. Measure 30-layer stacks (Glorot weights times the
+# scale, five weight draws each) next to the estimate of lesson 05, the
+# recursion's $\prod\sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[\sigma'^2]}$:
+
+# %%
+from lessons_lib.experiments.init import variance_recursion
+
+print(f"{'weight scale':>12}{'‖δ¹‖ ÷ ‖δ³⁰‖ over five draws':>30}{'estimate':>10}"
+      f"{'std of net':>12}")
+for scale in (1.0, 10 ** 0.3, 10 ** 0.6, 10 ** 0.9):
+    ratios = [d[0] / d[-1] for d in
+              (ll.experiments.gradient_profile(30, activation="sigmoid", weight_scale=scale,
+                                               batch=256, seed=seed) for seed in range(5))]
+    theory = variance_recursion(30, activation="sigmoid", init="glorot_uniform",
+                                weight_scale=scale)
+    print(f"{scale:>12.2f}{min(ratios):>19.1g} to {max(ratios):<7.1g}"
+          f"{theory['delta'][0]:>10.1g}{np.sqrt(theory['net_var'][-1]):>12.1f}")
+
+# %% [markdown]
+# Four times the weights (scale 3.98 on the slider) lifts the first layer's
+# share from $10^{-19}$ to about $10^{-6}$; eight times (7.94) to a few
+# hundredths. So the weights *can* keep the sigmoid's signal alive. The price
+# shows in the last column: the net inputs then have a standard deviation of
+# about 5, and a large share of the units sits in the flat tails, about 40 %
+# with $\sigma'$ below 5 % of its maximum, which slows them once training
+# starts. (The estimate's factor per layer reaches 1 only near a weight scale
+# of 10.) That is why deep sigmoid networks call for more than a weight
+# scale: batch normalization (lesson 07) or a different activation.
+#
+# **Try it** in lesson 05's gradient explorer, started here on a sigmoid
+# stack with Glorot weights: move **weight scale** to 3.98, then to 7.94, and
+# watch the blue curve straighten and the dashed estimate follow it.
+
+# %% tags=["nbval-ignore-output"]
+ll.widgets.gradient_explorer(depth=30, activation="sigmoid", init="glorot_uniform")
+
+# %% [markdown]
 # ## SELU: a network that normalizes itself
 #
 # SELU, $\lambda\,\mathrm{ELU}_\alpha$ with $\lambda \approx 1.0507$ and
@@ -278,7 +345,7 @@ print(f"net ~ N(0, 1):  E[selu(net)] = {round(m['mean'], 4) + 0.0:.4f},  "
 # standard deviation 1 are a **fixed point**, layer after layer. The notes
 # give three conditions for this *self-normalization* (自归一化):
 #
-# 1. the inputs are standardised (mean 0, standard deviation 1);
+# 1. the inputs are standardized (mean 0, standard deviation 1);
 # 2. every hidden layer uses LeCun normal weights (`kernel_initializer="lecun_normal"`;
 #    what matters is $\mathrm{Var}(W) = 1/n_\text{in}$, so on square layers Glorot
 #    uniform works as well);
@@ -313,18 +380,63 @@ _ = ll.plots.show_static(plot.fig)
 
 # %% [markdown]
 # * **All three conditions**: mean within 0.1 of 0 and standard deviation
-#   within 0.1 of 1 at every one of the 50 layers.
+#   within 0.1 of 1 at every one of the 50 layers (for five weight draws).
 # * **He weights** ($n\,\mathrm{Var}(W) = 2$): every layer pushes the variance up
-#   and nothing pulls it back; the std grows steadily (about 34 at layer 50).
+#   and nothing pulls it back; the std grows steadily (about 34 at layer 50;
+#   29 to 44 over five weight draws).
 # * **Shortcuts** add each layer's input to its output,
-#   $Y^l = Y^{l-1} + \mathrm{selu}(Y^{l-1}W^l)$: the variance is the old one plus
-#   the branch's, a factor above 1 at every layer, and the std explodes to
-#   about $10^8$.
-# * **Unstandardised inputs** are the gentle case, and it is worth being
+#   $Y^l = Y^{l-1} + \mathrm{selu}(Y^{l-1}W^l)$, and both the mean and the std
+#   explode, to about $10^8$ by layer 50. The mean leads: the cell after this
+#   list takes it apart.
+# * **Unstandardized inputs** are the gentle case, and it is worth being
 #   honest about it: the first layers start far off (std about 2.8), but the
 #   fixed point *attracts*, and after about 20 layers mean and std are back
 #   near 0 and 1. The early layers still compute on badly scaled signals,
-#   which is why standardising the inputs is on the list.
+#   which is why standardizing the inputs is on the list.
+#
+# **Why shortcuts break it.** The first branch sees $\mathrm{net} \sim N(0, 1)$,
+# the fixed point, and adds mean 0 and variance 1: the stream now has variance
+# 2. From then on every branch sees net inputs with variance
+# $n\,\mathrm{Var}(W)\,\mathrm{E}[Y^2] = \mathrm{E}[Y^2] > 1$, off the fixed point,
+# and SELU of such a Gaussian has a **positive mean** (its positive side grows
+# without limit, its negative side stops at $-\lambda\alpha \approx -1.76$).
+# Nothing subtracts that mean — the weights turn it into zero-mean net inputs
+# for the branch, but the shortcut carries it along unchanged — so the means
+# add up, layer after layer. And a larger mean makes
+# $\mathrm{E}[Y^2] = \text{mean}^2 + \text{variance}$ larger, so the next branch
+# sits further off the fixed point and adds a larger mean still. Follow mean
+# $m$ and variance $v$ of the stream with `gaussian_moments`, taking each branch
+# as independent of the stream:
+# $m \leftarrow m + \mathrm{E}[\mathrm{selu}(z)]$, $v \leftarrow v + \mathrm{Var}[\mathrm{selu}(z)]$,
+# $z \sim N(0, m^2 + v)$. The last column runs the same recursion with the
+# branch means left out, as if only variance were added:
+
+# %%
+shortcut = selu["shortcuts (residual)"]
+m, v, v_only = 0.0, 1.0, 1.0                  # the standardized input
+recursion = []
+for layer in range(depth):
+    branch = gaussian_moments("selu", m * m + v)
+    m, v = m + branch["mean"], v + branch["second"] - branch["mean"] ** 2
+    centered = gaussian_moments("selu", v_only)
+    v_only += centered["second"] - centered["mean"] ** 2
+    recursion.append((m, np.sqrt(v), np.sqrt(v_only)))
+print(f"{'layer':>5}{'measured mean':>15}{'std':>9}{'recursion mean':>16}{'std':>9}"
+      f"{'variance only: std':>20}")
+for k in (1, 2, 5, 10, 20, 50):
+    rm, rs, ro = recursion[k - 1]
+    rm = round(rm, 6) + 0.0                   # the recursion's mean at layer 1 is 0
+    print(f"{k:>5}{shortcut['mean'][k - 1]:>15.2g}{shortcut['std'][k - 1]:>9.2g}"
+          f"{rm:>16.2g}{rs:>9.2g}{ro:>20.2g}")
+
+# %% [markdown]
+# The two-line recursion follows the measured stack to within a factor of
+# 1.5 at every layer shown (within 2 for other weight draws), and the mean
+# ends *larger* than the std. Without
+# the branch means, the std would reach only about $8\times10^3$ by layer 50:
+# the blow-up to $10^8$ is the mean drifting up, fed back through
+# $\mathrm{E}[Y^2]$. (The measured "std" is taken over all units and samples,
+# so it includes how the units' means differ from each other.)
 
 # %% [markdown]
 # ## Exercise: the VarianceScaling standard deviation
@@ -370,6 +482,31 @@ def variance_scaling_std_solution(scale, mode, n_in, n_out):
 #
 # * Equal starting weights keep every unit of a layer identical forever; random weights break the symmetry.
 # * Each layer multiplies the signal's variance by $n\,\mathrm{Var}(W)$ times a factor of the activation, so Glorot ($1/\mathit{fan}_\text{avg}$), He ($2/n_\text{in}$, ReLU) and LeCun ($1/n_\text{in}$) choose $\mathrm{Var}(W)$ to make it 1.
-# * SELU with LeCun normal weights, standardised inputs and a sequential net keeps mean 0 and std 1 through 50 layers; He weights or shortcuts make it drift for good.
+# * SELU with LeCun normal weights, standardized inputs and a sequential net keeps mean 0 and std 1 through 50 layers; He weights or shortcuts make it drift for good.
 #
 # **Next:** [07 · Batch normalization](07_batch_normalization.ipynb)
+
+# %% [markdown]
+# ## References
+#
+# * LeCun, Y., Bottou, L., Orr, G. B., & Müller, K.-R. (1998). Efficient
+#   BackProp. In G. B. Orr & K.-R. Müller (Eds.), *Neural Networks: Tricks of
+#   the Trade* (LNCS 1524). Springer. — Weights with variance $1/n_\text{in}$
+#   (LeCun normal) and standardized inputs, so that each unit starts in the
+#   steep range of its activation.
+# * Glorot, X., & Bengio, Y. (2010). Understanding the difficulty of training
+#   deep feedforward neural networks. *Proceedings of the 13th International
+#   Conference on Artificial Intelligence and Statistics (AISTATS)*, PMLR 9. —
+#   The forward and backward variance conditions and their compromise
+#   $\mathrm{Var}(W) = 2/(n_\text{in}+n_\text{out})$, derived for units with
+#   $f'(0) = 1$.
+# * He, K., Zhang, X., Ren, S., & Sun, J. (2015). Delving deep into rectifiers:
+#   Surpassing human-level performance on ImageNet classification.
+#   *Proceedings of the IEEE International Conference on Computer Vision
+#   (ICCV)*. — $\mathrm{Var}(W) = 2/n_\text{in}$ for ReLU and
+#   $2/\big((1+\alpha^2)n_\text{in}\big)$ for leaky ReLU.
+# * Klambauer, G., Unterthiner, T., Mayr, A., & Hochreiter, S. (2017).
+#   Self-normalizing neural networks. *Advances in Neural Information
+#   Processing Systems 30 (NeurIPS)*. — SELU, its constants $\lambda$ and
+#   $\alpha$, and the fixed point at mean 0 and variance 1 with LeCun normal
+#   weights.
