@@ -67,6 +67,8 @@ def _undrawable_values_are_explained(panel, values: dict) -> None:
             y = np.asarray(line.get_ydata(), dtype=float)
             if not line.get_visible() or y.size == 0:
                 continue
+            if line.get_transform() is not ax.transData:
+                continue                              # axvline/axhline: y in axes units
             bad = ~np.isfinite(y) | (log & (y == 0))   # LinePlot hides bad points as NaN
             if not bad.any():
                 continue

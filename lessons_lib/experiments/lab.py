@@ -57,6 +57,7 @@ __all__ = [
     "LAB_INITS",
     "LAB_MAX_DEPTH",
     "LAB_MAX_WIDTH",
+    "CHECK_STEP",
     "LIVE_KNOBS",
     "LabFrame",
     "LabRun",
@@ -90,6 +91,9 @@ ARCHITECTURE_KNOBS = ("dataset", "depth", "width", "activation", "alpha", "init"
 LIVE_KNOBS = ("lr", "clip_norm", "l2")
 
 N_POINTS = 200
+#: The step at which :class:`LabRun` notes its training accuracy: the exercise of
+#: notebook 11 trains this many steps, and the lab marks the step on its loss plot.
+CHECK_STEP = 100
 #: m*n*k of the largest matrix product OpenBLAS computes on one thread.
 _BLAS_SINGLE_THREAD = 262_144
 
@@ -228,26 +232,35 @@ def lab_settings(settings: Mapping[str, Any] | LabSettings | None = None,
     return replace(base, **{k: _check_knob(k, v) for k, v in given.items()})
 
 
-@functools.lru_cache(maxsize=16)
-def _dataset(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _raw(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     if name == "moons":
-        X, y = _data.moons(N_POINTS, noise=0.15, seed=seed)
-    elif name == "circles":
-        X, y = _data.circles(N_POINTS, noise=0.08, factor=0.5, seed=seed)
-    elif name == "spirals":
-        X, y = _data.spirals(N_POINTS, noise=0.2, seed=seed)
-    else:                       # xor: four blobs, opposite ones share a class
-        X, y = _data.blobs(N_POINTS, centers=4, spread=0.5, seed=seed)
-        y = y % 2
-    X = _data.standardize(X)
-    X.setflags(write=False)
-    y = y.astype(np.int64)
-    y.setflags(write=False)
-    return X, y
+        return _data.moons(N_POINTS, noise=0.15, rng=rng)
+    if name == "circles":
+        return _data.circles(N_POINTS, noise=0.08, factor=0.5, rng=rng)
+    if name == "spirals":
+        return _data.spirals(N_POINTS, noise=0.2, rng=rng)
+    X, y = _data.blobs(N_POINTS, centers=4, spread=0.5, rng=rng)   # xor: four blobs,
+    return X, y % 2                                                 # opposite ones share a class
 
 
-def lab_data(dataset: str = "moons", *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """One of the lab's seeded 2-D data sets, standardised.
+@functools.lru_cache(maxsize=16)
+def _dataset(name: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    X, y = _raw(name, np.random.default_rng(seed))
+    X_test, y_test = _raw(name, np.random.default_rng([seed, 1]))   # another stream: new points
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    out = []
+    for A, b in ((X, y), (X_test, y_test)):
+        A = (A - mean) / std                # the test points in the training set's units
+        A.setflags(write=False)
+        b = b.astype(np.int64)
+        b.setflags(write=False)
+        out += [A, b]
+    return tuple(out)
+
+
+def lab_data(dataset: str = "moons", *, seed: int = 0,
+             split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """One of the lab's seeded 2-D data sets, standardized.
 
     Parameters
     ----------
@@ -256,16 +269,24 @@ def lab_data(dataset: str = "moons", *, seed: int = 0) -> tuple[np.ndarray, np.n
         (noise 0.08, radius ratio 0.5); two spiral arms; four Gaussian blobs
         where opposite blobs share a class (XOR-like).
     seed : int
+    split : {"train", "test"}
+        The training points, or 200 new points of the same distribution (another
+        random stream of the same seed) that the lab never trains on: its
+        held-out test set. Both are scaled with the training set's mean and
+        standard deviation.
 
     Returns
     -------
     X : ndarray, shape (200, 2)
-        Each column has mean 0 and standard deviation 1. Read-only (cached).
+        Training split: each column has mean 0 and standard deviation 1.
+        Read-only (cached).
     y : ndarray, shape (200,)
-        Labels 0/1, 100 of each. Read-only.
+        Labels 0/1 (100 of each in the training split). Read-only.
     """
     check_choice("dataset", dataset, LAB_DATASETS)
-    return _dataset(dataset, check_int("seed", seed, min_value=0))
+    check_choice("split", split, ("train", "test"))
+    X, y, X_test, y_test = _dataset(dataset, check_int("seed", seed, min_value=0))
+    return (X, y) if split == "train" else (X_test, y_test)
 
 
 class _UnitNormal(_init.Initializer):
@@ -320,6 +341,10 @@ class LabFrame:
         Step numbers 1..n of the recorded steps.
     loss : ndarray (n,)
         Loss :math:`E` (data term plus L2 penalty) before each update.
+    test_loss : ndarray (n,)
+        Cross-entropy on the 200 held-out points for the model each step starts
+        from (inference mode: running BatchNorm statistics, no dropout; no
+        penalty); ``inf`` if the output overflowed.
     grad_norms : ndarray (n, depth + 1)
         :math:`\\|\\partial E_{\\text{data}}/\\partial W^l\\|` per step and dense
         layer, column 0 the input side, the last column the output layer.
@@ -335,6 +360,7 @@ class LabFrame:
 
     steps: np.ndarray
     loss: np.ndarray
+    test_loss: np.ndarray
     grad_norms: np.ndarray
     proba: np.ndarray | None
     accuracy: float
@@ -360,8 +386,12 @@ class LabRun:
     model : MLP
     X, y : ndarray
         The training data (see :func:`lab_data`).
+    X_test, y_test : ndarray
+        200 held-out points of the same distribution, never trained on.
     step : int
         Updates done so far.
+    check_accuracy : float or None
+        Training accuracy right after step :data:`CHECK_STEP` (None before it).
     diverged : bool
     note : str
         Why the run stopped, if it did.
@@ -373,12 +403,17 @@ class LabRun:
         self.max_steps = check_int("max_steps", max_steps, min_value=1, max_value=100_000)
         self.X, self.y = lab_data(self.settings.dataset, seed=self.settings.seed)
         self.T = self.y[:, None].astype(np.float64)
+        self.X_test, self.y_test = lab_data(self.settings.dataset, seed=self.settings.seed,
+                                            split="test")
+        self._T_test = self.y_test[:, None].astype(np.float64)
+        self.check_accuracy: float | None = None
         self.model = build_model(self.settings)
         self.n_layers = len(self.model.dense_layers)
         self.step = 0
         self.diverged = False
         self.note = ""
         self._loss = np.empty(self.max_steps)
+        self._test_loss = np.empty(self.max_steps)
         self._grads = np.empty((self.max_steps, self.n_layers))
 
     # -- knobs ------------------------------------------------------------------------
@@ -440,6 +475,7 @@ class LabRun:
         done = 0
         with np.errstate(all="ignore"):
             while done < steps and self.can_train:
+                test_loss = self._held_out_loss()    # the model as the training step finds it
                 h = self.X
                 for layer in layers:
                     h = layer._forward(h, True)
@@ -467,9 +503,12 @@ class LabRun:
                 for key, w in params.items():
                     w -= factor * grads[key]
                 self._loss[self.step] = loss
+                self._test_loss[self.step] = test_loss
                 self._grads[self.step] = norms
                 self.step += 1
                 done += 1
+                if self.step == CHECK_STEP:
+                    self.check_accuracy = self.accuracy()
         if self.step >= self.max_steps and not self.diverged:
             self.note = f"finished: reached the limit of {self.max_steps} steps."
         return done
@@ -481,6 +520,22 @@ class LabRun:
         v = self._loss[:self.step]
         v.flags.writeable = False
         return v
+
+    @property
+    def test_losses(self) -> np.ndarray:
+        """Loss on the held-out points (inference mode, no penalty) at every step, (step,)."""
+        v = self._test_loss[:self.step]
+        v.flags.writeable = False
+        return v
+
+    def _held_out_loss(self) -> float:
+        h = self.X_test
+        for layer in self.model.layers:
+            h = layer._forward(h, False)
+        if not np.all(np.isfinite(h)):
+            return math.inf
+        loss, _ = _losses.binary_cross_entropy(h, self._T_test, from_logits=True)
+        return float(loss)
 
     @property
     def grad_norms(self) -> np.ndarray:
@@ -506,13 +561,20 @@ class LabRun:
         p[~np.isfinite(p)] = 0.5
         return p
 
-    def accuracy(self) -> float:
-        """Share of training points classified right (inference mode)."""
-        return float(np.mean((self.proba(self.X) > 0.5) == (self.y == 1)))
+    def accuracy(self, split: str = "train") -> float:
+        """Share of the training (or ``"test"``) points classified right (inference mode).
+
+        A point counts as class 1 when :math:`P(\\text{class } 1) > 0.5`. A network
+        that answers about 0.5 everywhere still puts each point on one side of
+        0.5, so its accuracy is near chance (50 %), not exactly 50 %.
+        """
+        check_choice("split", split, ("train", "test"))
+        X, y = (self.X, self.y) if split == "train" else (self.X_test, self.y_test)
+        return float(np.mean((self.proba(X) > 0.5) == (y == 1)))
 
     def frame(self, points: Any = None) -> LabFrame:
         """What to draw now; ``points`` (N, 2) are where to evaluate the probability."""
         return LabFrame(steps=np.arange(1, self.step + 1, dtype=np.float64), loss=self.losses,
-                        grad_norms=self.grad_norms,
+                        test_loss=self.test_losses, grad_norms=self.grad_norms,
                         proba=None if points is None else self.proba(points),
                         accuracy=self.accuracy(), status=self.status, note=self.note)

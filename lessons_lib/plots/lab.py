@@ -2,7 +2,9 @@ r"""The gradient-flow lab's figure: loss, decision boundary, gradient heat map (
 
 :class:`LabPlot` makes one small figure with three axes, once:
 
-* the training loss per step (a :class:`~lessons_lib.plots.LinePlot`, log scale);
+* the loss per step on the training points and on 200 held-out test points
+  (a :class:`~lessons_lib.plots.LinePlot`, log scale), with a dotted line at
+  the step where the exercise checks;
 * the decision boundary (a :class:`~lessons_lib.plots.DecisionPlot`: the
   probability image is replaced with ``set_data``);
 * a heat map of :math:`\log_{10}\|\partial E/\partial W^l\|`, layers × steps
@@ -21,8 +23,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..experiments.lab import CHECK_STEP
 from ..validation import check_array, check_int
-from .base import LinePlot, LiveFigure
+from .base import COLORS, LinePlot, LiveFigure
 from .decision import DecisionPlot
 
 __all__ = ["HEATMAP_RANGE", "LabPlot", "heatmap_columns", "log_norms"]
@@ -80,6 +83,9 @@ class LabPlot:
     label : str
         Bold text in the top right corner of the loss axes, e.g. the run's
         settings in a static figure.
+    check_step : int
+        Where a dotted vertical line marks the loss plot (the step at which
+        the exercise of notebook 11 checks the training accuracy).
 
     Attributes
     ----------
@@ -97,8 +103,9 @@ class LabPlot:
                  extent: tuple[float, float, float, float] = (-2.75, 2.75, -2.75, 2.75),
                  resolution: int = 40, max_columns: int = 300,
                  figsize: tuple[float, float] = (9.6, 2.9), dpi: int = 80,
-                 label: str = "") -> None:
+                 label: str = "", check_step: int = CHECK_STEP) -> None:
         n_layers = check_int("n_layers", n_layers, min_value=1)
+        check_step = check_int("check_step", check_step, min_value=1)
         self.max_columns = check_int("max_columns", max_columns, min_value=2)
         with plt.ioff():
             fig = plt.figure(figsize=figsize, dpi=dpi, FigureClass=LiveFigure)
@@ -109,13 +116,20 @@ class LabPlot:
         ax_bar = fig.add_axes((0.915, 0.18, 0.012, 0.7))
         # Titles are plain texts at fixed places: an axes title is re-positioned
         # from the tick-label sizes on every draw, which costs more than the data.
-        for ax, title in ((ax_loss, "training loss"), (ax_dec, "P(class 1)"),
+        for ax, title in ((ax_loss, "loss"), (ax_dec, "P(class 1)"),
                           (ax_heat, "log₁₀ ‖∂E/∂Wˡ‖ per layer")):
             ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom")
-        self.loss = LinePlot(["loss"], ax=ax_loss, xlabel="step", ylabel="loss E (log scale)",
-                             logy=True, legend=False,
-                             styles={"loss": {"marker": "o", "markevery": [-1], "ms": 4}})
+        self.loss = LinePlot(["training", "test"], ax=ax_loss, xlabel="step",
+                             ylabel="loss E (log scale)", logy=True, legend=False,
+                             styles={"training": {"marker": "o", "markevery": [-1], "ms": 4},
+                                     "test": {"color": COLORS[2], "lw": 1.5, "ls": "--"}})
         self.loss.ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        # a fixed legend (loc="best" would be searched for on every draw)
+        ax_loss.legend(handles=list(self.loss.lines.values()),
+                       labels=["training", "test (held out)"], loc="lower left",
+                       fontsize="small", frameon=False, handlelength=1.6)
+        #: The dotted line where the exercise checks the training accuracy.
+        self.check_line = ax_loss.axvline(check_step, color="0.35", lw=1, ls=":")
         if not isinstance(label, str):
             raise TypeError(f"label must be a string, got {type(label).__name__}")
         if label:
@@ -124,7 +138,7 @@ class LabPlot:
         self.decision = DecisionPlot(X, y, extent=extent, resolution=resolution, ax=ax_dec)
         ax_dec.set_xticks([])           # standardised coordinates: no unit worth a tick
         ax_dec.set_yticks([])
-        ax_dec.set_xlabel("x₁ (standardised)")   # plain text renders faster than mathtext
+        ax_dec.set_xlabel("x₁ (standardized)")   # plain text renders faster than mathtext
         ax_dec.set_ylabel("x₂")
         self.grid_points = self.decision.grid_points
         # What changes from frame to frame is animated (drawn over the kept axes,
@@ -178,7 +192,8 @@ class LabPlot:
                 raise TypeError(f"frame must be a LabFrame (from LabRun.frame), "
                                 f"got {type(frame).__name__}")
         steps = np.asarray(frame.steps, dtype=np.float64)
-        shown = self.loss.update(steps, {"loss": frame.loss}, note=note)
+        shown = self.loss.update(steps, {"training": frame.loss, "test": frame.test_loss},
+                                 note=note)
         if frame.proba is not None:
             self.decision.update(frame.proba)
         grads = np.asarray(frame.grad_norms, dtype=np.float64)

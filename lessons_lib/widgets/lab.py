@@ -30,6 +30,7 @@ from PIL import Image
 
 from ..experiments.lab import (
     ALPHA_ACTIVATIONS,
+    CHECK_STEP,
     LAB_ACTIVATIONS,
     LAB_EXTENT,
     LAB_MAX_DEPTH,
@@ -64,6 +65,17 @@ _GRID_BUDGET = 0.02
 _TRAINING: weakref.WeakSet = weakref.WeakSet()
 _STATE_COLORS = {"ready": "#555555", "training": COLORS[2], "paused": COLORS[0],
                  "finished": COLORS[0], "diverged": "#B00020"}
+
+
+def _tip(settings: LabSettings) -> str:
+    """A warning for a setting that cannot learn for a reason the panel does not show."""
+    if settings.residual and not settings.batchnorm and settings.activation == "sigmoid" \
+            and settings.depth >= 10:
+        return ("shortcuts with sigmoid and no BatchNorm: each block adds its output, about "
+                "0.5 per unit, to the stream, so deep blocks get large weighted sums and "
+                "their sigmoids saturate; the gradient flows back along the shortcuts, but "
+                "the blocks it reaches cannot learn. BatchNorm re-centers every block's input.")
+    return ""
 
 
 def _nearest(name: str, options: tuple, value: float) -> Any:
@@ -257,9 +269,13 @@ class GradientFlowLab(Panel):
         parts = [f'<b style="color:{color}">● {state}</b>',
                  f"step {self.run.step} / {self.max_steps}"]
         if frame.loss.size:
-            parts.append(f"loss {frame.loss[-1]:.4g}")
-        parts.append(f"training accuracy {100 * frame.accuracy:.1f} %")
+            parts.append(f"loss {frame.loss[-1]:.4g} (test {frame.test_loss[-1]:.4g})")
+        parts.append(f"accuracy {100 * frame.accuracy:.1f} % "
+                     f"(test {100 * self.run.accuracy('test'):.1f} %)")
         lines = [" · ".join(parts)]
+        if self.run.check_accuracy is not None:
+            lines.append(f"at step {CHECK_STEP} (dotted line, where the exercise checks): "
+                         f"training accuracy {100 * self.run.check_accuracy:.1f} %")
         if frame.grad_norms.shape[0]:
             g = frame.grad_norms[-1]
             n = g.size
@@ -273,7 +289,12 @@ class GradientFlowLab(Panel):
         if frame.loss.size >= _STUCK_AFTER and np.all(np.abs(frame.loss[-_STUCK_AFTER:]
                                                             - math.log(2.0)) < 1e-3):
             lines.append(f"<i>the loss has stayed at ln 2 = 0.693 for {_STUCK_AFTER} steps: "
-                         "the network answers 0.5 for every point</i>")
+                         "the network answers about 0.5 for every point; which side of 0.5 "
+                         "a point falls on is then chance, so the accuracy is near 50 % "
+                         "but not exactly</i>")
+        tip = _tip(self.run.settings)
+        if tip:
+            lines.append(f"<i>{html.escape(tip)}</i>")
         lo, hi = HEATMAP_RANGE
         lines.append(f'<small><span style="color:{COLORS[0]}">●</span> class 0 · '
                      f'<span style="color:{COLORS[1]}">▲</span> class 1 · heat map: '
@@ -304,12 +325,13 @@ class GradientFlowLab(Panel):
         del self._frame_times[:-50]
 
     def reset(self) -> None:
-        """Stop training and start over with new weights (same knobs, step 0)."""
+        """Stop training and start over from the same seeded weights (same knobs, step 0)."""
         with DRAW_LOCK:          # a button's callback may run beside the training loop
             self._running = False
             _TRAINING.discard(self)
             self._new_run(self.run.settings)
-            self.message = "reset: new weights, step 0"
+            self.message = (f"reset: step 0, the same starting weights (seed "
+                            f"{self.run.settings.seed}) as before and as the exercise's check")
             self._sync_buttons()
             self.update()
 
