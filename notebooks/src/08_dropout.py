@@ -304,7 +304,9 @@ dropout_panel(p=0.3)
 # generator `rng` you are given (`rng.random(X.shape)` gives one uniform
 # number in $[0, 1)$ per entry), so that a seeded run can be repeated. The
 # check runs it for several `p` and tests that every entry is either 0 or
-# $x/(1-p)$, that about a share $p$ is dropped, and that `p = 0` changes nothing.
+# $x/(1-p)$, that about a share $p$ is dropped, that `p = 0` changes nothing,
+# and that the mask is random: another `rng` drops other entries, and every
+# call draws a fresh mask.
 
 # %%
 def dropout_forward(X, p, rng):

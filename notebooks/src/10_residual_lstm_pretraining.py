@@ -77,6 +77,15 @@ print(f"block 1 receives {with_shortcuts[0]:.3g} with shortcuts, {plain[0]:.2g} 
 # More than sixty orders of magnitude apart. With shortcuts the gradient at
 # the bottom is about as large as the one that came in at the top.
 #
+# A gradient that arrives is needed for learning, but it is not enough. Each
+# of these blocks adds its sigmoid output, which is positive (about 0.5 per
+# unit on average), to the stream, so the stream's mean grows by about 0.5
+# per block. Deep blocks then get large weighted sums, their sigmoids
+# saturate ($\sigma' \approx 0$), and they cannot change what they compute.
+# The lab of lesson 11 shows it in training: 30 sigmoid blocks with shortcuts
+# alone stay at chance; with BatchNorm, which re-centers every block's input,
+# they learn.
+#
 # The gradient explorer of lesson 05 has a *residual* box too. It measures the
 # learning signal $\delta^l = \partial E/\partial\,\mathrm{net}^l$ inside each
 # block, which also carries the block's own slope $\sigma'$, so the numbers
