@@ -358,7 +358,7 @@ class SELU(Activation):
     r"""Scaled ELU, :math:`\lambda\,\mathrm{ELU}_{\alpha}(z)` with the fixed
     constants :math:`\lambda \approx 1.0507`, :math:`\alpha \approx 1.6733` that
     make mean 0 / variance 1 a fixed point (with LeCun normal init and
-    standardised inputs; notebook 06).
+    standardized inputs; notebook 06).
     """
 
     name = "selu"

@@ -263,7 +263,7 @@ class BatchNorm(Layer):
             m = X2.shape[0]
             if m < 2:
                 raise ValueError(
-                    "X must hold at least 2 values per feature to normalise in training "
+                    "X must hold at least 2 values per feature to normalize in training "
                     f"mode, got shape {X.shape}; use training=False for a single sample"
                 )
             mu = X2.mean(axis=0)

@@ -105,7 +105,7 @@ def test_relu_he_keeps_activation_variance_over_50_layers_and_bad_scales_do_not(
     assert large[-1] / large[0] > 1e10           # explodes (about 2 per layer)
 
 
-def test_selu_self_normalises_under_its_three_conditions():
+def test_selu_self_normalizes_under_its_three_conditions():
     prof = experiments.activation_profile(50, activation="selu", init="lecun_normal",
                                           width=256, batch=512)
     assert np.all(np.abs(prof["mean"]) < 0.1)
@@ -122,7 +122,7 @@ def test_selu_drifts_when_a_condition_is_broken(broken):
     assert std[-1] > 10
 
 
-def test_selu_with_unstandardised_inputs_starts_off_and_is_pulled_back():
+def test_selu_with_unstandardized_inputs_starts_off_and_is_pulled_back():
     prof = experiments.activation_profile(50, activation="selu", init="lecun_normal",
                                           width=256, batch=512, input_mean=2.0, input_std=3.0)
     assert abs(prof["std"][0] - 1.0) > 1.0       # the first layers are far from std 1 ...
@@ -157,7 +157,7 @@ def test_symmetric_init_leaves_hidden_units_identical_after_training(init):
 
 
 # -- batch normalization --------------------------------------------------------------------------
-def test_batchnorm_training_output_is_standardised_per_feature():
+def test_batchnorm_training_output_is_standardized_per_feature():
     rng = np.random.default_rng(4)
     X = rng.normal([5.0, -3.0, 0.0], [10.0, 0.1, 2.0], (256, 3))
     Y = layers.BatchNorm(3).forward(X, training=True)
@@ -179,7 +179,7 @@ def test_batchnorm_inference_uses_the_running_statistics():
     assert bn.forward(x[:1], training=False).shape == (1, 2)
 
 
-def test_batchnorm_4d_normalises_each_channel_over_batch_height_width():
+def test_batchnorm_4d_normalizes_each_channel_over_batch_height_width():
     rng = np.random.default_rng(6)
     X = rng.normal(0, 1, (4, 3, 5, 5)) * np.array([1, 10, 100])[None, :, None, None]
     Y = layers.BatchNorm(3, axis=1).forward(X)

@@ -498,7 +498,7 @@ def test_a_change_in_one_axes_redraws_only_that_axes(agg, change):
     np.testing.assert_array_equal(after, _full_pixels(fig))
 
 
-def test_an_axes_growing_into_its_neighbour_brings_a_full_redraw(agg):
+def test_an_axes_growing_into_its_neighbor_brings_a_full_redraw(agg):
     fig, plots = _three_axes()
     full0, part0 = fig.n_full_draws, fig.n_partial_draws
     plots[1].ax.set_ylabel("a label so long that it reaches far into the left-hand axes",

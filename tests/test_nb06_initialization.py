@@ -404,7 +404,7 @@ def selu_runs():
     return {k: experiments.activation_profile(DEPTH, **{**kw, **c}) for k, c in changes.items()}
 
 
-def test_claim_selu_self_normalises_under_its_three_conditions(selu_runs):
+def test_claim_selu_self_normalizes_under_its_three_conditions(selu_runs):
     ok = selu_runs["ok"]
     assert np.all(np.abs(ok["mean"]) < 0.1)
     assert np.all(np.abs(ok["std"] - 1) < 0.1)
@@ -512,7 +512,7 @@ def test_claim_logistic_sigmoid_needs_larger_weights():
     assert factor[10 ** 0.9] < 0.95 and 0.97 < factor[10.0] < 1.0 < factor[11.0]
 
 
-def test_claim_unstandardised_inputs_start_off_and_are_pulled_back(selu_runs):
+def test_claim_unstandardized_inputs_start_off_and_are_pulled_back(selu_runs):
     run = selu_runs["inputs"]
     assert f"{run['std'][0]:.1f}" == "2.8"
     assert np.all(np.abs(run["mean"][19:]) < 0.1)  # "after about 20 layers"

@@ -124,7 +124,7 @@ def test_settings_and_run_reject_bad_arguments():
 
 
 @pytest.mark.parametrize("name", LAB_DATASETS)
-def test_data_sets_are_standardised_balanced_seeded_and_inside_the_plot(name):
+def test_data_sets_are_standardized_balanced_seeded_and_inside_the_plot(name):
     X, y = lab_data(name)
     assert X.shape == (200, 2) and y.shape == (200,)
     np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
@@ -350,13 +350,13 @@ def test_lab_plot_draws_a_frame_in_place(backend):
     assert plot.fig.get_layout_engine() is None
 
 
-def test_lab_plot_clips_infinite_norms_to_the_colour_bar_ends(backend):
+def test_lab_plot_clips_infinite_norms_to_the_color_bar_ends(backend):
     run = LabRun(depth=LAB_MAX_DEPTH, activation="relu", init="normal")
     run.train(5)
     plot = LabPlot(run.X, run.y, run.n_layers)
     plot.update(run.frame(plot.grid_points), note="diverged")
     shown = np.asarray(plot.heat.get_array())
-    assert np.all(shown > HEATMAP_RANGE[1])               # exploding: the 'over' colour
+    assert np.all(shown > HEATMAP_RANGE[1])               # exploding: the 'over' color
     assert plot.loss.note.get_visible() and "diverged" in plot.loss.note.get_text()
     plot.fig.canvas.draw()                                 # renders without error
 
@@ -866,7 +866,7 @@ def test_claim_solution_verdict_is_100_percent():
     assert "100.0 % training accuracy" in v.message
 
 
-def test_claim_heat_map_colour_ends_are_1e_minus_10_and_1e2():
+def test_claim_heat_map_color_ends_are_1e_minus_10_and_1e2():
     assert HEATMAP_RANGE == (-10.0, 2.0)
 
 

@@ -64,7 +64,7 @@ def test_circles_without_noise_lie_on_two_radii():
 def test_moons_without_noise_lie_on_their_half_circles():
     X, y = data.moons(50, noise=0.0, seed=2)
     upper, lower = X[y == 0], X[y == 1]
-    # Class 0: unit circle, y >= 0. Class 1: unit circle centred at (1, 0.5), y <= 0.5.
+    # Class 0: unit circle, y >= 0. Class 1: unit circle centered at (1, 0.5), y <= 0.5.
     np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0, rtol=1e-12)
     assert np.all(upper[:, 1] >= -1e-12)
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, rtol=1e-12)
@@ -410,7 +410,7 @@ def test_batchnorm_running_stats_follow_the_update_rule_and_drive_inference():
     np.testing.assert_allclose(bn.forward(X_test[:1], training=False), want[:1], rtol=1e-12)
 
 
-def test_batchnorm_training_output_is_standardised():
+def test_batchnorm_training_output_is_standardized():
     X = np.random.default_rng(14).normal(5.0, 3.0, (64, 4))
     Y = BatchNorm(4).forward(X, training=True)
     np.testing.assert_allclose(Y.mean(axis=0), 0.0, atol=1e-12)

@@ -302,7 +302,7 @@ def failed(title: str, problem: str, *, hints: Sequence[str], diagnosis: str | N
         The stages, gentlest first (where to look, the idea, the formula).
         Never solution code. The n-th failed check shows hints 1..n.
     diagnosis : str, optional
-        What the student's answer shows they did (a recognised mistake).
+        What the student's answer shows they did (a recognized mistake).
     inputs : str, optional
         The failing case's inputs, as text.
     details : mapping, optional

@@ -65,7 +65,7 @@ _PERCEPTRON_MISTAKES = (
             "strictly greater than 0 (`>`, not `>=`), so here y = 0."),
     Mistake("error_sign", lambda w, x, t, lr: w + lr * (_step(w, x) - t) * x,
             "your weights moved the wrong way: the error is t − y (target minus answer), "
-            "not y − t. With t = 1 and y = 0 the weights must move towards x."),
+            "not y − t. With t = 1 and y = 0 the weights must move toward x."),
     Mistake("no_input", lambda w, x, t, lr: w + lr * (t - _step(w, x)),
             "every weight changed by the same amount. Each weight wᵢ changes in proportion "
             "to its own input xᵢ: a weight whose input is 0 did not contribute and stays."),

@@ -347,7 +347,7 @@ def penalty_run(lam: float, penalty: str = "l2", *, steps: int = 300, lr: float 
     (L2, gradient :math:`\lambda W`) or :math:`R = \lambda\sum_l |W^l|` (L1,
     gradient :math:`\lambda\,\mathrm{sign}(W)`), from
     :func:`lessons_lib.optim.l2_penalty` / :func:`~lessons_lib.optim.l1_penalty`;
-    biases are not penalised. Full-batch gradient descent, Glorot-uniform init.
+    biases are not penalized. Full-batch gradient descent, Glorot-uniform init.
 
     Parameters
     ----------

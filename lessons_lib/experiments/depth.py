@@ -217,7 +217,7 @@ def activation_profile(depth: int, *, width: int = 64, activation: str = "sigmoi
 
     Same network and arguments as :func:`gradient_profile`; the inputs are
     drawn from ``N(input_mean, input_std**2)`` so the
-    "standardised inputs" condition of SELU can be broken on purpose.
+    "standardized inputs" condition of SELU can be broken on purpose.
 
     Returns
     -------

@@ -82,7 +82,7 @@ LAB_INITS = ("glorot_uniform", "he_normal", "lecun_normal", "uniform", "normal",
 #: make a step tens of times slower, not faster.
 LAB_MAX_DEPTH = 50
 LAB_MAX_WIDTH = 32
-#: Every data set is standardised, so one square plotting window fits all.
+#: Every data set is standardized, so one square plotting window fits all.
 LAB_EXTENT = (-2.75, 2.75, -2.75, 2.75)
 #: Knobs that change the network itself: changing one builds a new model.
 ARCHITECTURE_KNOBS = ("dataset", "depth", "width", "activation", "alpha", "init", "batchnorm",

@@ -1,7 +1,7 @@
 r"""Greedy layer-wise pre-training and fine-tuning (Hinton et al., 2006), notebook 10.
 
 The historical remedy for deep nets that would not train: before any
-labelled training, train one layer at a time, each as the encoder of a small
+labeled training, train one layer at a time, each as the encoder of a small
 **autoencoder** that reconstructs its own input (the previous layer's output);
 then stack the encoders, add an output layer and **fine-tune** the whole net
 with backpropagation.
@@ -43,20 +43,20 @@ def pretrain_layers(model: MLP, X: Any, *, steps: int = 300, lr: float = 0.5,
     2. copy its encoder :math:`W, b` into the model's layer :math:`l`;
     3. :math:`H^{l} = f(H^{l-1}W + b)` becomes the next layer's input.
 
-    The output layer is left as initialised.
+    The output layer is left as initialized.
 
     Parameters
     ----------
     model : MLP
         A plain stack (no BatchNorm, dropout or shortcuts), at least one hidden layer.
     X : array_like, shape (N, model.layer_sizes[0])
-        Unlabelled inputs.
+        Unlabeled inputs.
     steps : int
         Gradient steps per autoencoder, 1..5000.
     lr : float
         Learning rate of the autoencoders, > 0.
     seed : int
-        Autoencoder ``l`` is initialised with seed ``seed + l``.
+        Autoencoder ``l`` is initialized with seed ``seed + l``.
 
     Returns
     -------
@@ -141,7 +141,7 @@ def pretraining_comparison(*, depth: int = 5, width: int = 16, pre_steps: int = 
                            relu_lr: float = 0.1, seed: int = 0) -> dict[str, FineTuneRun]:
     """Fine-tuning after layer-wise pre-training vs training from random init.
 
-    Data: 200 moons (noise 0.1, standardised), binary cross-entropy on the
+    Data: 200 moons (noise 0.1, standardized), binary cross-entropy on the
     logit output, full-batch gradient descent.
 
     Parameters

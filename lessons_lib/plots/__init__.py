@@ -5,7 +5,7 @@ helper takes ``ax=None`` (or makes its own small figure) and returns what it
 drew; no global matplotlib state is changed. One module per kind of figure:
 
 * :mod:`.base` — :class:`LinePlot`, :class:`LiveFigure`, :func:`new_figure`, :func:`show_static`,
-  :func:`plot_gradient_profile`, the colour palette;
+  :func:`plot_gradient_profile`, the color palette;
 * :mod:`.decision` — :class:`DecisionPlot`, decision regions of 2-D classifiers;
 * :mod:`.surface` (02), :mod:`.activation` (03, 04), :mod:`.init` (06),
   :mod:`.batchnorm` (07), :mod:`.dropout` (08), :mod:`.clipping` (09),

@@ -29,7 +29,7 @@ __all__ = ["GALLERY_STYLES", "DualLinePlot", "plot_activation_gallery", "plot_ce
 
 
 #: Line styles of the gallery, in order: colors far apart (mostly Okabe-Ito,
-#: with black, violet and grey) and a dash pattern of its own for every second curve, so
+#: with black, violet and gray) and a dash pattern of its own for every second curve, so
 #: neighbors in the legend never look alike.
 GALLERY_STYLES = (
     {"color": "#0072B2", "ls": "-"},                  # blue
@@ -38,7 +38,7 @@ GALLERY_STYLES = (
     {"color": "#CC79A7", "ls": "-."},                 # reddish purple
     {"color": "#000000", "ls": "-"},                  # black
     {"color": "#6A3D9A", "ls": ":"},                  # violet, dotted
-    {"color": "#7F7F7F", "ls": "--"},                 # grey
+    {"color": "#7F7F7F", "ls": "--"},                 # gray
 )
 
 

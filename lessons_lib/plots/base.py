@@ -4,8 +4,8 @@ Nothing here computes an experiment and nothing touches widgets: a drawer
 takes numbers and moves its artists. Every helper takes ``ax=None`` (a new
 small figure is made, without showing it) and returns what it drew.
 
-Colours are the Okabe–Ito palette, which stays distinguishable with every
-common form of colour blindness. No global matplotlib state is changed.
+Colors are the Okabe–Ito palette, which stays distinguishable with every
+common form of color blindness. No global matplotlib state is changed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..validation import check_array, check_bool, check_float, check_int
 __all__ = ["COLORS", "DRAW_LOCK", "LinePlot", "LiveFigure", "new_figure",
            "plot_gradient_profile", "prepare_live_canvas", "show_static"]
 
-#: Okabe–Ito colour-blind-safe palette.
+#: Okabe–Ito color-blind-safe palette.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 #: Largest and smallest magnitudes a log axis is asked to show.
@@ -182,7 +182,7 @@ class LiveFigure(Figure):
         _unstale(self)
         for area in new_areas.values():
             if area is None or any(_overlap(area, other) for other in kept):
-                renderer.clear()              # it grew into a neighbour: start afresh
+                renderer.clear()              # it grew into a neighbor: start afresh
                 return False
         areas.update(new_areas)
         self._background = (renderer, (renderer.width, renderer.height),
@@ -393,7 +393,7 @@ class LinePlot:
     Parameters
     ----------
     labels : sequence of str
-        One line per label, in this order; colours from :data:`COLORS`.
+        One line per label, in this order; colors from :data:`COLORS`.
     ax : matplotlib Axes, optional
         Draw here; default a new small figure.
     xlabel, ylabel, title : str
@@ -487,7 +487,7 @@ class LinePlot:
         self._fixed_ylim = None if ylim is None else _check_limits("ylim", ylim, self.logy)
 
     def legend_html(self) -> str:
-        """The legend as a line of HTML (colour swatch and label per visible line)."""
+        """The legend as a line of HTML (color swatch and label per visible line)."""
         items = []
         for label, line in self.lines.items():
             if not line.get_visible():
@@ -635,7 +635,7 @@ class _DecadeLocator(Locator):
         return list(10.0 ** np.arange(first, hi + 1e-9, stride))
 
 
-#: A log y axis shows at least this many decades (so at least three ticks are labelled).
+#: A log y axis shows at least this many decades (so at least three ticks are labeled).
 _MIN_DECADES = 2.0
 
 #: The y limits of a LinePlot are kept while the data fill at least this share of them.

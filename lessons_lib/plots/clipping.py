@@ -27,11 +27,11 @@ from .base import COLORS, _log_label, new_figure
 __all__ = ["ClipPlot", "plot_clipping_runs", "plot_weight_norms"]
 
 _GREY = "#888888"
-#: Colours of the runs of :func:`plot_clipping_runs`, in order (none, by value, by norm, ...).
+#: Colors of the runs of :func:`plot_clipping_runs`, in order (none, by value, by norm, ...).
 _RUN_COLORS = (COLORS[6], COLORS[1], COLORS[0], COLORS[2], COLORS[3], COLORS[4])
 #: Bottom of the log-scale bar axes: entries smaller than this are not drawn.
 BAR_FLOOR = 1e-4
-#: Colours of the three versions of a gradient.
+#: Colors of the three versions of a gradient.
 CLIP_COLORS = {"original": _GREY, "by value": COLORS[1], "by norm": COLORS[0]}
 
 

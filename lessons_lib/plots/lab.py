@@ -8,8 +8,8 @@ r"""The gradient-flow lab's figure: loss, decision boundary, gradient heat map (
 * the decision boundary (a :class:`~lessons_lib.plots.DecisionPlot`: the
   probability image is replaced with ``set_data``);
 * a heat map of :math:`\log_{10}\|\partial E/\partial W^l\|`, layers × steps
-  (an ``imshow`` updated with ``set_data``; its colour bar is drawn once with a
-  fixed range, so colours mean the same in every run).
+  (an ``imshow`` updated with ``set_data``; its color bar is drawn once with a
+  fixed range, so colors mean the same in every run).
 
 :meth:`LabPlot.update` takes a :class:`~lessons_lib.experiments.lab.LabFrame`
 and only moves artists; it never creates any.
@@ -30,7 +30,7 @@ from .decision import DecisionPlot
 
 __all__ = ["HEATMAP_RANGE", "LabPlot", "heatmap_columns", "log_norms"]
 
-#: Colour range of the heat map, in log10 units: 1e-10 (and below) to 1e2 (and above).
+#: Color range of the heat map, in log10 units: 1e-10 (and below) to 1e2 (and above).
 HEATMAP_RANGE = (-10.0, 2.0)
 _UNDER = "#000000"          # vanished below 1e-10 (or exactly 0)
 _OVER = "#D55E00"           # above 1e2, or overflowed to inf
@@ -136,7 +136,7 @@ class LabPlot:
             ax_loss.text(0.96, 0.94, label, transform=ax_loss.transAxes, ha="right", va="top",
                          fontweight="bold")
         self.decision = DecisionPlot(X, y, extent=extent, resolution=resolution, ax=ax_dec)
-        ax_dec.set_xticks([])           # standardised coordinates: no unit worth a tick
+        ax_dec.set_xticks([])           # standardized coordinates: no unit worth a tick
         ax_dec.set_yticks([])
         ax_dec.set_xlabel("x₁ (standardized)")   # plain text renders faster than mathtext
         ax_dec.set_ylabel("x₂")

@@ -33,8 +33,8 @@ class SurfacePlot:
     E : array_like, shape (p, m)
         Loss at ``(w0[j], w1[i])`` in ``E[i, j]``.
     labels : sequence of str
-        One path per label, colours from :data:`COLORS` in this order (as
-        :class:`LinePlot` colours its lines, so a loss-curve plot with the same
+        One path per label, colors from :data:`COLORS` in this order (as
+        :class:`LinePlot` colors its lines, so a loss-curve plot with the same
         labels matches).
     minimum : (float, float), optional
         Where to draw a star for the minimum.

@@ -111,7 +111,7 @@ for factor in (0.9, 1.0, 1.1):
 # %% [markdown]
 # This is the picture you will be able to explain by lesson 05: the size of
 # the learning signal in each layer of a 30-layer network, relative to the
-# last layer. With sigmoid units it fades layer after layer towards the input;
+# last layer. With sigmoid units it fades layer after layer toward the input;
 # with ReLU units and He-scaled weights it stays about the same size. (Glorot
 # and He are two standard recipes for the size of the random starting
 # weights; lesson 04 states them and lesson 06 derives them.)

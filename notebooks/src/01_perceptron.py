@@ -29,7 +29,7 @@
 #
 # The learning rate $\eta > 0$ sets the step size. The factor $t - y$ is 0 when
 # the answer was right (nothing changes), $+1$ when the unit should have fired
-# (the weights move *towards* $x$, so $\mathrm{net}$ for this $x$ grows by
+# (the weights move *toward* $x$, so $\mathrm{net}$ for this $x$ grows by
 # $\eta\|x\|^2$) and $-1$ when it fired by mistake (they move away from $x$).
 #
 # With two inputs the unit fires on one side of the **decision line**

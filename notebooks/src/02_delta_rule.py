@@ -73,7 +73,7 @@ for epoch in range(1, 2001):
         print(f"epoch {epoch:>4}:  E = {dr.delta_loss(W, Xb, T):.4f}   y = {np.round(y, 3)}")
 
 # %% [markdown]
-# The error shrinks smoothly and the outputs creep towards 0, 0, 0, 1 without
+# The error shrinks smoothly and the outputs creep toward 0, 0, 0, 1 without
 # ever reaching them (a sigmoid is never exactly 0 or 1). Reading $y > 0.5$
 # as "fire" gives the AND table:
 

@@ -168,7 +168,7 @@ for s in (1, 4, 8, 16):
 # small because larger weights make larger weighted inputs, where the slope is
 # below its peak of $\tfrac14$: the factor 16 holds only for inputs near 0. At
 # eight times the scale the ratio is a few hundredths, and at sixteen times the
-# signal *grows* towards the input: it explodes (lesson 05). Over six draws of
+# signal *grows* toward the input: it explodes (lesson 05). Over six draws of
 # the weights the ratios stay between $10^{-19}$ and $10^{-18}$ ($s = 1$),
 # $10^{-7}$ and $10^{-5}$ ($s = 4$), $10^{-3}$ and $10^{-1}$ ($s = 8$), and above
 # 1 ($s = 16$). The right scale depends on the slope of the activation; lesson

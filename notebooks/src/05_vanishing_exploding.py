@@ -196,7 +196,7 @@ _ = ll.plots.show_static(plot.fig)
 #   meet in lessons 07 and 10.
 # * **Blue** is the learning signal $\|\delta^l\|$, **orange** the weight gradient
 #   $\|\partial E/\partial W^l\|$, both on a log scale with the input side on the
-#   left. The **dashed grey** line is the estimate
+#   left. The **dashed gray** line is the estimate
 #   $\prod\sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[f'^2]}$ from the last layer down,
 #   pinned to the last layer's measured $\|\delta^L\|$ (it disappears with
 #   batchnorm or residual, where the product formula no longer applies).

@@ -71,7 +71,7 @@ with np.printoptions(precision=3, suppress=True):
 # %%
 mu_B = X.mean(axis=0)                                # 1. batch mean
 var_B = ((X - mu_B) ** 2).mean(axis=0)               # 2. batch variance (biased)
-x_hat = (X - mu_B) / np.sqrt(var_B + bn.eps)         # 3. normalise
+x_hat = (X - mu_B) / np.sqrt(var_B + bn.eps)         # 3. normalize
 y = bn.params["gamma"] * x_hat + bn.params["beta"]   # 4. scale and shift
 print("same as the layer (to 1e-12):", np.abs(y - Y).max() < 1e-12)
 undo = np.sqrt(var_B + bn.eps) * x_hat + mu_B        # gamma = sqrt(var + eps), beta = mu

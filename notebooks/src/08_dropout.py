@@ -3,8 +3,8 @@
 #
 # Lessons 05–07 were about networks that learn too *little* because their
 # gradients vanish or explode. A big network on a small data set fails the
-# other way: it learns too *well*. It drives its training loss towards zero
-# by memorising the noise of the training points, and its loss on new data
+# other way: it learns too *well*. It drives its training loss toward zero
+# by memorizing the noise of the training points, and its loss on new data
 # goes up — **over-fitting**.
 #
 # **Dropout** (Hinton et al., 2012; Srivastava et al., 2014) fights this with
@@ -247,7 +247,7 @@ _ = ll.plots.show_static(plot_decision_maps(runs, X_train, y_train, show=(0.0, 0
 # the validation loss was lowest. Fewer steps mean weights that moved less
 # from their small initial values, so early stopping limits the network's
 # effective size much as a weight penalty does (lesson 09). The price: the
-# validation points are labelled data that do not train the network.
+# validation points are labeled data that do not train the network.
 #
 # How does it compare with dropout, over the same five seeds?
 

@@ -107,7 +107,7 @@ print("by norm: ", np.round(by_norm, 3), " cos =", round(cosine_similarity(g, by
 # %% [markdown]
 # ## Live: move the threshold
 #
-# Left, the 2-D gradient $g = (3, 1)$: grey is the original, orange clipped by
+# Left, the 2-D gradient $g = (3, 1)$: gray is the original, orange clipped by
 # value (projected into the dashed box $|g_i| \le c$), blue clipped by norm
 # (shrunk onto the dotted circle $\|g\| = c$). Right, a gradient of 16
 # entries where two are much larger than the rest, as at an explosion step.

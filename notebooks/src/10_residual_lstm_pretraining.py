@@ -259,9 +259,9 @@ print(f"seeds 0-5: RNN ‖∂E/∂h_1‖ from {draws[:, 0].min():.0e} to {draws[
 # 2. keep the encoder $W, b$ as the network's next layer and compute that
 #    layer's output $f(HW + b)$, which becomes the next autoencoder's $H$;
 # 3. repeat for every hidden layer, add an output layer and train everything
-#    on the labelled task (fine-tuning).
+#    on the labeled task (fine-tuning).
 #
-# The task: the two moons (standardised) with a net of five sigmoid layers of
+# The task: the two moons (standardized) with a net of five sigmoid layers of
 # 16 units, trained with the binary cross-entropy for 400 steps at
 # $\eta = 1$. Three starts: random Glorot init, the same net pre-trained
 # layer by layer, and for comparison the modern recipe — ReLU with He init,

@@ -44,7 +44,7 @@ lab
 #   the decision boundary, the markers are the 200 training points.
 # * *heat map*: one row per layer (input side at the bottom, output layer on
 #   top), one column per step, color $\log_{10}\|\partial E/\partial W^l\|$.
-#   Even colors up the rows mean the signal flows; rows that get darker towards
+#   Even colors up the rows mean the signal flows; rows that get darker toward
 #   the bottom mean it shrinks on its way to the first layers (black: below
 #   $10^{-10}$); orange means it explodes (above $10^{2}$). A run whose numbers
 #   overflow stops and says so.
@@ -141,7 +141,7 @@ for run in (sigmoid_run, tanh_run):
 #    training accuracy within 300 steps.
 # 4. **Over-fit, then regularize.** Moons, depth 3, width 32, *relu*,
 #    *He normal*, η = 0.3, and train 1000 steps. The training loss falls
-#    towards 0; the dashed test loss is lowest between steps 200 and 450 and
+#    toward 0; the dashed test loss is lowest between steps 200 and 450 and
 #    then climbs back (it ends 1.07 to 2.4 times above its lowest value over
 #    five seeds): the network keeps growing more confident, also on the few
 #    test points it gets wrong. Reset with L2 λ = 0.01: now the test loss is
