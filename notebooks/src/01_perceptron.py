@@ -94,7 +94,7 @@ for gate, run in runs.items():
     print(f"{gate.upper():>3}:", "never all four right" if k is None else f"all four right from epoch {k}")
 
 curves = ll.plots.LinePlot(["AND", "OR", "XOR"], xlabel="epoch", ylabel="wrong answers (of 4)",
-                           styles={"OR": {"ls": "--"}})
+                           styles={"OR": {"ls": "--"}}, ylim=(-0.3, 4.3))
 curves.update(np.arange(31), {gate.upper(): run.errors for gate, run in runs.items()})
 _ = ll.plots.show_static(curves.fig)
 
@@ -258,7 +258,9 @@ def perceptron_update_solution(w, x, t, lr):
 # > * PyTorch: `layer = torch.nn.Linear(2, 1)`, answer `(layer(x) > 0).float()`
 # >
 # > scikit-learn's `sklearn.linear_model.Perceptron(eta0=0.1)` trains with this
-# > very rule (labels written as ±1 instead of 0/1).
+# > rule, up to details: it codes the labels as ±1 instead of 0/1, counts
+# > $\mathrm{net} = 0$ as a mistake for either class, and shuffles the rows
+# > every epoch unless `shuffle=False`.
 
 # %% [markdown]
 # ## Summary
