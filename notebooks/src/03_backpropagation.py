@@ -86,13 +86,14 @@ import lessons_lib as ll
 #   \delta^1 = \big(\delta^2\,(\bar W^2)^\top\big) \circ f'(\mathrm{net}^1), \qquad
 #   \Delta W^h = \eta\,(Y^{h-1})^\top\delta^h \quad (h = 1, 2;\ Y^0 = X).$$
 #
+# Here $\bar W^2$ is $W^2$ without its row 0. The notes' formula writes $W^2$,
+# but the bias unit $y^1_0 = 1$ is a constant: nothing feeds it, so it needs
+# no learning signal, and its row of $W^2$ is left out when $\delta^2$ goes
+# back.
+#
 # For the sigmoid, $f'(\mathrm{net}) = f(\mathrm{net})\,(1 - f(\mathrm{net}))$,
 # so $f'(\mathrm{net}^2) = Y^2\circ(1-Y^2)$: the slopes come from outputs the
 # forward pass already computed.
-#
-# $\bar W^2$ is $W^2$ without its row 0. The notes' formula writes $W^2$, but
-# the bias unit $y^1_0 = 1$ is a constant: nothing feeds it, so it needs no
-# learning signal, and its row of $W^2$ is left out when $\delta^2$ goes back.
 
 # %% [markdown]
 # ## Any number of hidden layers
@@ -260,7 +261,10 @@ _ = ll.plots.show_static(fig.fig)
 # orders of magnitude. A small $\eta$ takes longer to leave the plateau; a very
 # large one jumps around on it before it drops.
 #
-# At the start the input-side signal is the smaller one:
+# At the start the input-side signal is the smaller one. (`train_xor` draws
+# its own starting weights, so a wider net can keep the first units of a
+# narrower one; these are not the weights of the 2-3-1 net above, and the
+# sizes differ a little from the ones printed there.)
 
 # %%
 start = run.delta[0]
@@ -272,7 +276,7 @@ print(f"‖δ1‖ = {start[0]:.3g}, ‖δ2‖ = {start[1]:.3g}, ratio ‖δ1‖/
 # $\|\delta^1\| \le \tfrac14\,\|\delta^2\|\,\|\bar W^2\|$, where $\|\bar W^2\|$
 # is the largest factor by which $\bar W^2$ can stretch a vector. Unless that
 # factor exceeds 4, the signal shrinks on its way back through a sigmoid layer.
-# One hidden layer can live with that; twenty cannot (lesson 05).
+# One hidden layer can live with that; thirty cannot (lesson 05).
 
 # %% [markdown]
 # ## Why more than one hidden layer?
