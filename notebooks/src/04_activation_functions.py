@@ -118,8 +118,9 @@ _ = ll.plots.show_static(gallery.fig)
 #
 # Pick an activation; for Leaky ReLU, PReLU and ELU the slider sets $\alpha$.
 # Solid: $f(z)$, dashed: $f'(z)$. Try Leaky ReLU with $\alpha$ from 0 (plain
-# ReLU) to 1, where it turns into the straight line $f(z) = z$ and the
-# non-linearity is gone. Then compare the flat tails of sigmoid and tanh with
+# ReLU) toward 1: at $\alpha = 1$ it would be the straight line $f(z) = z$,
+# with no non-linearity left, so the panel draws the slider's 1.00 as
+# $\alpha = 0.99$ (its readout says so). Then compare the flat tails of sigmoid and tanh with
 # ELU's left side, which levels off at $-\alpha$.
 
 # %% tags=["nbval-ignore-output"]
@@ -163,9 +164,9 @@ for s in (1, 4, 8, 16):
     print(f"weights × {s:>2}:  ‖δ¹‖ / ‖δ³⁰‖ = {profile[0] / profile[-1]:.1g}")
 
 # %% [markdown]
-# With Glorot's own scale the first layer gets $10^{-19}$ of the last layer's
-# signal. Four times the scale lifts that to about $10^{-6}$. That is still
-# small because larger weights make larger weighted inputs, where the slope is
+# With Glorot's own scale the first layer gets about $4\times10^{-19}$ of the
+# last layer's signal. Four times the scale lifts that to about $10^{-6}$.
+# That is still small because larger weights make larger weighted inputs, where the slope is
 # below its peak of $\tfrac14$: the factor 16 holds only for inputs near 0. At
 # eight times the scale the ratio is a few hundredths, and at sixteen times the
 # signal *grows* toward the input: it explodes (lesson 05). Over six draws of
@@ -274,7 +275,9 @@ for name in ("relu", "sigmoid"):
 # * **PReLU** learns $\alpha$ by backpropagation, like a weight. With
 #   $f(z) = \alpha z$ for $z \le 0$, its gradient is
 #   $\dfrac{\partial E}{\partial\alpha} = \sum_{z \le 0}\dfrac{\partial E}{\partial f}\,z$,
-#   summed over every unit and sample that sits on the left side.
+#   summed over every unit and sample that sits on the left side. (Here one
+#   $\alpha$ is shared by the whole layer, one of He et al.'s two variants;
+#   the other learns one $\alpha$ per channel.)
 #
 # `lessons_lib`'s PReLU layer fills `grads["alpha"]` in its backward pass. Take
 # $E$ = the sum of the outputs, so $\partial E/\partial f = 1$ and the formula
@@ -401,7 +404,8 @@ print("σ(z) > 0.5 exactly where z > 0:", np.array_equal(ll.activations.sigmoid(
 #   = -\sum_k \frac{t_k}{s_k}\,s_k\big([k = j] - s_j\big)
 #   = -t_j + s_j\sum_k t_k = s_j - t_j ,$$
 #
-# or for a batch, with the softmax outputs $Y$: $\partial E/\partial Z = Y - T$.
+# where the last step uses $\sum_k t_k = 1$ (a one-hot row holds exactly one
+# 1). For a batch, with the softmax outputs $Y$: $\partial E/\partial Z = Y - T$.
 # It is the two-class result again, which is why softmax and cross-entropy
 # come as a pair (in the notes too). Checked against finite differences:
 
