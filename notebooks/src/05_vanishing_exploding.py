@@ -32,12 +32,13 @@ import lessons_lib as ll
 # back; without biases $\bar W = W$.) The learning signals are
 #
 # $$\delta^L = (T - Y^L)\circ f'(\mathrm{net}^L), \qquad
-#   \delta^l = \delta^{l+1}\,(W^{l+1})^\top \circ f'(\mathrm{net}^l), \qquad
+#   \delta^l = \big(\delta^{l+1}\,(W^{l+1})^\top\big) \circ f'(\mathrm{net}^l), \qquad
 #   \Delta W^l = \eta\,(Y^{l-1})^\top\delta^l .$$
 #
-# Unroll the middle formula from the output down to layer 1:
+# Unroll the middle formula from the output down to layer 1 (as in lesson 03,
+# each matrix product comes before the entry-by-entry $\circ$ that follows it):
 #
-# $$\delta^1 = \Big(\big(\delta^L (W^L)^\top \circ f'(\mathrm{net}^{L-1})\big)(W^{L-1})^\top \circ \cdots\Big)(W^2)^\top \circ f'(\mathrm{net}^1).$$
+# $$\delta^1 = \Big(\cdots\Big(\big(\delta^L (W^L)^\top\big) \circ f'(\mathrm{net}^{L-1})\Big)(W^{L-1})^\top \cdots (W^2)^\top\Big) \circ f'(\mathrm{net}^1).$$
 #
 # There are $L-1$ steps, and each one multiplies the signal by a weight matrix
 # and then, entry by entry, by a slope $f'$. How much does one step change the
@@ -80,10 +81,12 @@ import lessons_lib as ll
 #   lesson 06).
 #
 # The estimate describes the *typical* size; it is not a bound. A random matrix
-# stretches some directions more than others, the longest by about $2g$ (for a
-# square matrix), so a guaranteed bound is $(2g\cdot\max|f'|)^{L-1}$: true, but
-# at $L = 30$ some $2^{29} \approx 5\times10^8$ times above the typical size,
-# too loose to tell us anything. (The package measures
+# stretches some directions more than others; its longest stretch $\|W\|$ is
+# about $2g$ for a square matrix. So a guaranteed bound is the product of
+# $\|W^l\|\cdot\max|f'|$ over the $L-1$ steps, about
+# $(2g\cdot\max|f'|)^{L-1}$: true, but at $L = 30$ at least
+# $2^{29} \approx 5\times10^8$ times above the typical size, too loose to
+# tell us anything. (The package measures
 # $\partial E/\partial\,\mathrm{net}^l = -\delta^l$; the sign does not change
 # any size.)
 #
@@ -122,8 +125,9 @@ print(f"average factor per layer: measured {ratio ** (1 / (depth - 1)):.3f}, "
 
 # %% [markdown]
 # The measurement sits well below the best case and close to the estimate:
-# the net inputs spread around 0, so the average slope is about 0.23 rather
-# than 0.25, and 29 layers turn that small difference into a factor of about
+# the net inputs spread around 0, where the slope is below its peak, so the
+# factor per layer ($g \approx 1$ times the typical slope
+# $\sqrt{\mathrm{E}[f'^2]}$) is about 0.23 rather than 0.25, and 29 layers turn that small difference into a factor of about
 # eight. Other random draws of the weights, inputs and targets (the `seed`
 # argument) give $3$ to $8\times10^{-19}$. Either way the first layer receives
 # a learning signal eighteen orders of magnitude weaker than the last.
@@ -189,9 +193,10 @@ _ = ll.plots.show_static(plot.fig)
 #
 # Move the controls and the plot redraws at once:
 #
-# * **depth** — number of layers; **activation** and **alpha** (the slope of
-#   leaky ReLU / the scale of ELU); **init** — the weight recipe (lesson 06
-#   explains them all); **weight scale** — multiplies every weight (log
+# * **depth** — number of layers; **activation** — lesson 04's functions plus
+#   **softplus**, $\ln(1 + e^z)$, a smooth ReLU whose slope is the sigmoid
+#   $\sigma(z)$; **alpha** (the slope of leaky ReLU / the scale of ELU);
+#   **init** — the weight recipe (lesson 06 explains them all); **weight scale** — multiplies every weight (log
 #   slider, 0.1 to 10); **batchnorm** and **residual** — two remedies you will
 #   meet in lessons 07 and 10.
 # * **Blue** is the learning signal $\|\delta^l\|$, **orange** the weight gradient
@@ -258,10 +263,10 @@ for label, (act, init, scale, L) in explorer_runs.items():
 #   1.4), when the output error contains a large output made by the same
 #   weights: linear, ReLU and softplus stacks whose signal does not vanish
 #   (items 3 and 4).
-# * **Below it**, when most units are saturated: tanh with weight scale 10 at
-#   depth 100 measures 100 to 2000 times less than the dashes. Only a handful of
-#   the 64 units per layer sit where the slope is not nearly 0, so the factor
-#   varies a lot from layer to layer, and a product of such varying factors
+# * **Below it**, when most units are saturated, and in deeper stacks by more
+#   than 50: tanh with weight scale 10 at depth 100 measures 100 to 2000
+#   times less than the dashes. Only a handful of the 64 units per layer sit
+#   where the slope is not nearly 0, so the factor varies a lot from layer to layer, and a product of such varying factors
 #   is typically smaller than the product of their averages. With 256 units
 #   per layer the gap shrinks to a factor of about 4.
 
@@ -292,8 +297,8 @@ for l in range(len(moved)):
 
 # %% [markdown]
 # At the first step the layers form a ladder: each layer's gradient is several
-# times the one below it, and the last layer's is about $10^5$ times the
-# first's. By the end, the last layer's weights have moved by 44 % of their
+# times the one below it, and the last layer's is about $2\times10^5$ times
+# the first's. By the end, the last layer's weights have moved by 44 % of their
 # size, the first layer's by less than 0.01 % — thousands of times less. The
 # input-side layers are still almost exactly where the random initialization
 # put them. How much of that is this one draw of the weights? Four more:
@@ -334,8 +339,9 @@ _ = ll.plots.show_static(plot.fig)
 # and their gradient collapses, layer after layer, until all nine are within
 # a factor of four of each other, around $10^{-5}$. The network now sits on a
 # **plateau**: the layers that would have to build the features that separate
-# the moons get almost no signal. (Lessons 06–10 each get it off the plateau
-# in a different way.)
+# the moons get almost no signal. (Lessons 06, 07 and 10 attack it in
+# different ways: weights of the right scale, normalized layer inputs, and
+# shortcuts and pre-training.)
 #
 # ## The learning signal is not the weight gradient
 #
@@ -424,9 +430,9 @@ for seed in range(5):
 #
 # Write `predict_ratio(depth)`: your prediction of $\|\delta^1\|/\|\delta^L\|$
 # for a stack of `depth` sigmoid layers with Glorot weights in the **best
-# case**, every unit at its steepest point (so, for one layer, the ratio of a
-# layer to itself). The check compares your formula at several depths and
-# prints, next to it, the estimate with the actual slopes (the explorer's
+# case**, every unit at its steepest point. (A one-layer stack compares the
+# layer with itself, so `predict_ratio(1)` is 1.) The check compares your
+# formula at several depths and prints, next to it, the estimate with the actual slopes (the explorer's
 # dashed line) and the ratio measured on the explorer's network.
 
 # %%
@@ -456,6 +462,11 @@ def predict_ratio_solution(depth):
 # > * Keras: `grads = tape.gradient(loss, model.trainable_variables)` inside a
 # >   `with tf.GradientTape() as tape:` block, then `[float(tf.norm(g)) for g in grads]`
 # > * PyTorch: `loss.backward()`, then `[p.grad.norm().item() for p in model.parameters()]`
+# >
+# > These are the weight gradients (orange). For the learning signal (blue),
+# > call `z.retain_grad()` on each layer's weighted sum `z` before
+# > `loss.backward()` and read `z.grad`, which is
+# > $\partial E/\partial\,\mathrm{net} = -\delta$.
 # >
 # > Glorot weights multiplied by $s$, like the explorer's weight scale:
 # >
