@@ -295,6 +295,54 @@ def test_claim_l1_sparsity_over_six_draws_and_no_exact_zeros():
     assert (min(accs), max(accs)) == (0.89, 1.0)
 
 
+def _l1_model(lam, seed, steps=300, lr=0.3):
+    """penalty_run's L1 training written with optim.l1_penalty and optim.SGD; the model."""
+    X, _, T = _moons()
+    model = MLP([2, 16, 16, 16, 1], activation="tanh", init="glorot_uniform", seed=seed)
+    opt = optim.SGD(lr=lr)
+    for _ in range(steps):
+        params = model.parameters()
+        _, dY = losses.binary_cross_entropy(model.forward(X), T, from_logits=True)
+        model.backward(dY)
+        _, p_grads = optim.l1_penalty(params, lam)
+        opt.step(params, {k: g + p_grads[k] for k, g in model.gradients().items()})
+    return model
+
+
+def test_claim_too_much_l1_drives_every_weight_to_zero():
+    """L1 at lambda 0.03 keeps 7-12 weights and 89 %; at 0.1 every weight hops within
+    eta*lambda = 0.03 of zero, the logits stay within 1e-3 of 0, the loss is ln 2 and the
+    accuracy anything from about 30 % to 55 %; only a third of |w| below 0.01."""
+    X, y, T = _moons()
+    kept = []
+    for seed in range(6):
+        run = C.penalty_run(0.03, "l1", seed=seed)
+        kept.append(int(np.sum(np.abs(run.weights) >= 0.01)))
+        assert run.accuracy == 0.89
+    assert (min(kept), max(kept)) == (7, 12)
+    above, largest_g = [], []
+    for seed in range(6):
+        run = C.penalty_run(0.1, "l1", seed=seed)
+        largest = float(np.abs(run.weights).max())
+        assert largest < 0.3 * 0.1 * 1.001 and f"{largest:.3f}" == "0.030"
+        assert f"{run.loss[-1]:.3f}" == "0.693"
+        assert 0.3 <= run.accuracy <= 0.55
+        assert 0.25 < np.mean(np.abs(run.weights) < 0.01) < 0.42   # "about a third"
+        model = _l1_model(0.1, seed)
+        assert np.abs(model.forward(X, training=False)).max() < 1e-3
+        # at the start: 0 to 5 of the 560 data-gradient entries exceed 0.1, the largest 0.09-0.18
+        start = MLP([2, 16, 16, 16, 1], activation="tanh", init="glorot_uniform", seed=seed)
+        _, dY = losses.binary_cross_entropy(start.forward(X), T, from_logits=True)
+        start.backward(dY)
+        g = np.concatenate([v.ravel() for k, v in start.gradients().items()
+                            if k.endswith(".W")])
+        assert g.size == 560
+        above.append(int(np.sum(np.abs(g) > 0.1)))
+        largest_g.append(float(np.abs(g).max()))
+    assert (min(above), max(above)) == (0, 5)
+    assert (f"{min(largest_g):.2f}", f"{max(largest_g):.2f}") == ("0.09", "0.18")
+
+
 def test_weight_histogram_counts_every_weight():
     w = np.array([0.0, 1e-7, 1e-3, -0.5, 2.0, 50.0])
     h = C.weight_histogram(w, bins=6)
