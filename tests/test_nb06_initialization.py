@@ -420,6 +420,8 @@ def test_claim_selu_needs_the_variance_not_the_normal_shape():
 def test_claim_selu_drifts_for_good_with_he_weights_or_shortcuts(selu_runs):
     he = selu_runs["he"]["std"]
     assert round(he[-1]) == 34                     # "about 34 at layer 50"
+    theory = init_profile(DEPTH, init="he_normal", activation="selu")["std_theory"]
+    assert round(theory[-1]) == 34                 # "the recursion also predicts 34"
     assert he[0] < he[9] < he[19] < he[29] < he[39] < he[49]
     res = selu_runs["residual"]
     assert round(math.log10(res["std"][-1])) == 8  # "about 10^8"
@@ -462,6 +464,8 @@ def test_claim_selu_shortcuts_blow_up_through_the_mean():
         assert np.all(np.abs(np.log(run["mean"][shown[1:]] / rec[shown[1:], 0]))
                       < math.log(factor))
         assert abs(run["mean"][0]) < 0.05
+        if seed == 0:
+            assert f"{run['mean'][0]:.2g}" == "-0.013"   # "the measured -0.013"
         assert run["mean"][-1] > run["std"][-1]    # the mean leads
         assert round(math.log10(run["std"][-1])) == 8
 
