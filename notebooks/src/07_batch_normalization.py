@@ -132,11 +132,12 @@ print("inference mode uses the running statistics:",
 # %% [markdown]
 # How quickly do the running statistics find the true ones? The layer starts
 # from $\hat\mu = 0$. If every batch mean equals $\mu$ on average, after $k$
-# steps the running mean is $\mu(1-m^k)$ on average, with $m$ the momentum. It
-# is within 1 % of $\mu$ once $m^k \le 0.01$, that is after
-# $k \ge \ln 0.01/\ln m$ steps. Once it has forgotten its start it still
+# steps the running mean is $\mu(1-\rho^k)$ on average, with $\rho$ the momentum
+# (a new letter, since $m$ is already the batch size). It
+# is within 1 % of $\mu$ once $\rho^k \le 0.01$, that is after
+# $k \ge \ln 0.01/\ln \rho$ steps. Once it has forgotten its start it still
 # jitters, because every batch mean is noisy: its standard deviation is
-# $\frac{\sigma}{\sqrt B}\sqrt{\frac{1-m}{1+m}}$ for batches of $B$ values with
+# $\frac{\sigma}{\sqrt m}\sqrt{\frac{1-\rho}{1+\rho}}$ for batches of $m$ values with
 # spread $\sigma$.
 
 # %%
@@ -155,7 +156,7 @@ for m in (0.9, 0.99):
 # %%
 from lessons_lib.plots.batchnorm import plot_running_means
 
-fig = plot_running_means({f"m = {m}": running_mean_trace(m) for m in (0.9, 0.99)})
+fig = plot_running_means({f"momentum ρ = {m}": running_mean_trace(m) for m in (0.9, 0.99)})
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
@@ -330,7 +331,8 @@ fig = plot_bn_profiles(profiles, title="30 sigmoid layers, one backward pass")
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
-# Without BN each layer multiplies the signal by at most $\sigma' \le 0.25$
+# Without BN each layer multiplies the signal by its slope $\sigma' \le 0.25$
+# (Glorot weights keep the rest of the factor near 1 on square layers),
 # and the first layer gets $10^{-19}$ of what the last gets. With BN every
 # sigmoid works in its steep middle and the profile is nearly flat.
 #
@@ -411,7 +413,9 @@ with np.printoptions(precision=2, suppress=True):
     print("the sample in batch B:", bn_noise.forward(batch_b)[0])
 
 # %% [markdown]
-# That noise acts as a **regularizer**: the network cannot rely on exact
+# That noise acts as a **regularizer** — anything that keeps a network from
+# fitting the accidents of its training data too closely (*over-fitting*, the
+# subject of lesson 08): the network cannot rely on exact
 # values of one sample, a little like dropout (lesson 08), and Ioffe & Szegedy
 # found they could reduce or drop dropout in BN networks. Smaller batches mean
 # more noise. In inference mode the running statistics make the output a fixed
@@ -469,7 +473,7 @@ def batchnorm_forward_solution(X, gamma, beta, eps):
 # %% [markdown]
 # ## Summary
 #
-# * BN standardizes every feature over the mini-batch, $\hat x = (x-\mu_B)/\sqrt{\sigma_B^2+\varepsilon}$, then learns $y = \gamma\otimes\hat x+\beta$; inference uses running averages $\hat v \leftarrow \hat v\cdot m + v(1-m)$.
+# * BN standardizes every feature over the mini-batch, $\hat x = (x-\mu_B)/\sqrt{\sigma_B^2+\varepsilon}$, then learns $y = \gamma\otimes\hat x+\beta$; inference uses running averages $\hat v \leftarrow \rho\,\hat v + (1-\rho)\,v$ (momentum $\rho$).
 # * Placed before the activation (with the bias dropped) it keeps a sigmoid out of its flat tails and makes each layer blind to the scale of its weights.
 # * A 30-layer sigmoid stack goes from a $10^{-19}$ first-to-last gradient ratio to about 2, and a 10-layer one trains instead of staying at 50 %; the batch noise regularizes, and $\gamma$, $\beta$ can undo the normalization.
 #
