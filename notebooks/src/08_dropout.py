@@ -9,7 +9,8 @@
 #
 # **Dropout** (Hinton et al., 2012; Srivastava et al., 2014) fights this with
 # noise of its own: during training every hidden unit is switched off at
-# random, anew for every sample of every mini-batch. No unit can rely on a particular partner being there, and
+# random, anew for every sample of every mini-batch. No unit can rely on a particular partner being there
+# (units that only work in such fixed teams are said to *co-adapt*), and
 # the network behaves like a large ensemble of smaller networks. This lesson
 # builds the mask, shows why two ways of scaling it agree, follows the
 # gradient through it, and measures what it does to an over-fitting network.
@@ -339,9 +340,9 @@ def dropout_forward_solution(X, p, rng):
 # %% [markdown]
 # ## Summary
 #
-# * Dropout multiplies each hidden unit by a fresh Bernoulli mask per mini-batch, sampling one of $2^N$ weight-sharing sub-networks, and the gradient flows only through the kept units.
+# * Dropout multiplies each hidden unit by a fresh Bernoulli mask (new for every sample at every step), sampling one of $2^N$ weight-sharing sub-networks, and the gradient flows only through the kept units.
 # * Inverted dropout ($r\,y/q$ in training, $y$ at test) and test-time scaling ($r\,y$, then $q\,y$) agree in expectation.
-# * On 50 noisy points (mean of five seeds) the test-minus-training loss gap falls from 4.5 at $p = 0$ to 0.37 at $p = 0.7$, the test accuracy only from 67 % to 75 %; early stopping on a validation set matches the strongest dropout's test loss, and the two together do best.
+# * On 50 noisy points (mean of five seeds) the test-minus-training loss gap falls from 4.5 at $p = 0$ to 0.37 at $p = 0.7$, while the test accuracy rises only from 67 % to 75 %; early stopping on a validation set matches the strongest dropout's test loss, and the two together do best.
 #
 # **Next:** [09 · Clipping & regularization](09_clipping_and_regularization.ipynb)
 
