@@ -293,8 +293,9 @@ def test_claim_tanh_and_relu_shortcuts_over_six_draws():
     assert 5e20 < min(relu) and max(relu) < 3.5e22              # "6e20 to 3e22", "about 1e21"
     for s in range(6):
         assert ratio("tanh", True, 0.1, s) < 2                   # "within a factor of 2"
-        assert 10 < ratio("relu", True, 0.1, s) < 50             # "a few tens"
+        assert 10 < ratio("relu", True, 0.1, s) < 50             # "10 to 50 over six draws"
         assert ratio("tanh", False, 0.1, s) < 1e-90 and ratio("relu", False, 0.1, s) < 1e-90
+    assert round(ratio("relu", True, 0.1, 0)) == 18              # "18 in the panel's draw"
 
 
 # -- claims: RNN vs LSTM --------------------------------------------------------------------------
