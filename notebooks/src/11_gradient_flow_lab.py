@@ -37,8 +37,9 @@ lab
 #   over-fitting. A flat training loss at $\ln 2 \approx 0.693$ means the
 #   network answers about 0.5 for every point; the accuracy then says little,
 #   since which side of 0.5 a point lands on is decided by tiny differences
-#   (for the default network after 500 steps it is anything from 15 % to 88 %,
-#   depending on the seed). The dotted line marks step 100, where the exercise
+#   (for the default network after 500 steps it is anything from 15 % to 88 %
+#   over five random draws of the starting weights; the lab uses one fixed
+#   draw). The dotted line marks step 100, where the exercise
 #   checks; the readout shows the training accuracy there.
 # * *P(class 1)*: the network's probability over the plane; the white band is
 #   the decision boundary, the markers are the 200 training points.
@@ -100,8 +101,8 @@ print(f"ln 2 = {np.log(2):.3f};  tanh training accuracy {tanh_run.accuracy():.0%
 
 # %% [markdown] tags=["voila-hide"]
 # The sigmoid network's first layer gets about $10^{-5}$ of the gradient the
-# output layer gets (each sigmoid layer can pass back at most a quarter of the
-# signal, lesson 05), and its loss never leaves $\ln 2$. The upper layers
+# output layer gets (on the way back each sigmoid layer multiplies the signal
+# by its slope, at most ¼, lesson 05), and its loss never leaves $\ln 2$. The upper layers
 # soon learn the only thing they can without the input's information, to
 # answer 0.5, and then their gradients sink too: after 1000 steps every
 # layer's is below $10^{-5}$, and the whole heat map is dark. With tanh, whose
