@@ -387,8 +387,10 @@ def test_claim_training_over_five_seeds():
             else:
                 assert abs(run.loss[-20:].mean() - math.log(2)) < 0.03 and acc == 0.5
                 assert round(math.log10(np.median(run.history.weight_grad[:, 0]))) == -7
-    assert firsts[0] == 58 and min(firsts) == 58 and max(firsts) == 138
-    assert accs[0] == 1.0 and 0.935 <= min(accs) < 0.94 and max(accs) == 1.0
+    # seed 0 (the printed run) is the same on every CPU tried; the others move by tens of
+    # steps with the last bits (tools/cpu_matrix.py: seed 1 from 75 to 138)
+    assert firsts[0] == 58 and all(55 <= f <= 145 for f in firsts)
+    assert accs[0] == 1.0 and min(accs) >= 0.93 and max(accs) == 1.0
 
 
 def test_bn_gradient_profiles_are_gradient_profile_with_and_without_batchnorm():

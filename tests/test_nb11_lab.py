@@ -998,8 +998,9 @@ def test_claim_batchnorm_with_eta_1_falls_short_and_with_shortcuts_passes_on_eve
                       max_steps=100)
         both.train(100)
         assert both.accuracy() == 1.0
+    # eta = 1 is chaotic: 50-80 % depending on the CPU (tools/cpu_matrix.py), never 90 %
     accuracy, run = lab_setting_accuracy({"batchnorm": True, "lr": 1.0})
-    assert accuracy == 0.695 and np.count_nonzero(np.diff(run.losses) > 0) >= 20
+    assert accuracy < ex.PASS_ACCURACY and np.count_nonzero(np.diff(run.losses) > 0) >= 20
 
 
 def test_claim_recipe_1_heat_map_at_step_1_and_step_500_over_seeds():

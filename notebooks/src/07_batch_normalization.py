@@ -393,8 +393,10 @@ _ = ll.plots.show_static(plot_bn_training(runs))
 # layers never move. With BN the same network's loss (averaged over 10 steps)
 # is below 0.1 after 58 steps and the accuracy reaches 100 %. That is one
 # draw: over five seeds (weights and mini-batches) the loss gets below 0.1
-# after 58 to 138 steps and the accuracy ends between 94 % and 100 %, while
-# every run without BN stays at $\ln 2$ and 50 %.
+# after roughly 60 to 140 steps and the accuracy ends between 93 % and 100 %,
+# while every run without BN stays at $\ln 2$ and 50 %. (Past the first
+# few dozen steps, the exact step differs with the last digits of the
+# arithmetic, so it differs a little from one computer to another.)
 #
 # ## Two more effects: batch noise, and BN on the inputs
 #
