@@ -363,7 +363,10 @@ def test_claim_estimate_misses_above_with_a_correlated_output_error():
 def test_claim_estimate_misses_below_for_deep_saturated_narrow_stacks():
     misses = _log_misses(100, "tanh", None, 10.0)
     assert len(misses) == 5
-    assert all(-math.log10(2000) < m < -math.log10(100) for m in misses)   # 100 to 2000 below
+    # "about 10 to a few thousand times below": chaotic, so checked as a band that holds on
+    # every CPU of tools/cpu_matrix.py (seen: 14 to 1900 times below)
+    assert all(-math.log10(5000) < m < -math.log10(8) for m in misses)
+    assert min(misses) < -2.0                                             # some >100x below
     wide = _log_misses(100, "tanh", None, 10.0, width=256)
     assert all(abs(m) < math.log10(4) for m in wide)                       # 256 units: < 4
 

@@ -263,9 +263,11 @@ for label, (act, init, scale, L) in explorer_runs.items():
 #   1.4), when the output error contains a large output made by the same
 #   weights: linear, ReLU and softplus stacks whose signal does not vanish
 #   (items 3 and 4).
-# * **Below it**, when most units are saturated, and in deeper stacks by more
-#   than 50: tanh with weight scale 10 at depth 100 measures 100 to 2000
-#   times less than the dashes. Only a handful of the 64 units per layer sit
+# * **Below it**, when most units are saturated, and in deeper stacks by much
+#   more: tanh with weight scale 10 at depth 100 measures from about 10 to a
+#   few thousand times less than the dashes over five draws. Even the last
+#   digits of the arithmetic change how much less (another computer gives
+#   other numbers): a deep saturated stack amplifies them. Only a handful of the 64 units per layer sit
 #   where the slope is not nearly 0, so the factor varies a lot from layer to layer, and a product of such varying factors
 #   is typically smaller than the product of their averages. With 256 units
 #   per layer the gap shrinks to a factor of about 4.
