@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Re-run strict nbval and the claim tests as if on other CPUs.
 
-    python tools/cpu_matrix.py             # every row (7 rows, about 8 minutes on 2 cores)
+    python tools/cpu_matrix.py             # every row (7 rows, about 14 minutes on 2 cores)
     python tools/cpu_matrix.py --list      # the rows and their environment variables
     python tools/cpu_matrix.py 1 4         # only rows 1 and 4
     python tools/cpu_matrix.py --probe-only   # only check that each setting takes effect
@@ -79,6 +79,7 @@ class Row:
     coretype: str | None = None          # OpenBLAS core the probe must see
     differs: tuple[str, ...] = ()        # probe results that must differ from row 0
     note: str = ""                       # printed with the row
+    deselect: tuple[str, ...] = ()       # claim tests this row leaves to the others (note why)
 
 
 ROWS = [
@@ -99,7 +100,11 @@ ROWS = [
          # idle BLAS threads spin for 2^4 cycles only (default 2^28): 4 threads on 2
          # cores otherwise wait for each other; the results do not change
          "OPENBLAS_THREAD_TIMEOUT": "4"},
-        threads=4, coretype="Prescott", differs=("matmul_7x13x5", "matmul_300")),
+        threads=4, coretype="Prescott", differs=("matmul_7x13x5", "matmul_300"),
+        deselect=("test_claim_estimate_tracks_the_measurement_within_50_mostly_3",),
+        note="with 4 BLAS threads on 2 cores every matrix product waits for a context "
+             "switch: lesson 05's grid of 1,650 gradient profiles would take ~5 minutes "
+             "here instead of 15 s; it runs in the six other rows (two with 2 threads)"),
     Row("another libm (e.g. ARM): exp, log, tanh, sin ... 1 ulp apart",
         {"CPU_MATRIX_ULP_SEED": "1"}, differs=("exp", "tanh", "log", "sin"),
         note="numpy's exp, expm1, log, log1p, log10, tanh, sin, cos, power ... return "
@@ -251,14 +256,22 @@ def check_row(row: Row, got: dict, default: dict) -> tuple[list[str], str | None
     return problems, None
 
 
-def run_tests(env: dict[str, str]) -> tuple[bool, str]:
-    """Strict nbval on every notebook, then the claim tests; (passed, failure lines)."""
+def run_tests(env: dict[str, str], threads: int = 1,
+              deselect: tuple[str, ...] = ()) -> tuple[bool, str]:
+    """Strict nbval on every notebook, then the claim tests; (passed, failure lines).
+
+    Two pytest workers when BLAS runs one thread; one when it runs several, so the
+    BLAS threads do not fight another process for the cores (2 workers x 4 threads
+    on 2 cores made the claim tests 7 times slower).
+    """
+    workers = max(1, (os.cpu_count() or 1) // threads)
     common = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-              "-n", "2", "--dist", "loadfile", "--nbval-current-env"]
+              "-n", str(min(2, workers)), "--dist", "loadfile", "--nbval-current-env"]
     nb_tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_nb*.py"))
     commands = [
         common + ["--nbval", "notebooks"],
-        common + ["tests/test_claims.py", *nb_tests, "-k", "claim"],
+        common + ["tests/test_claims.py", *nb_tests, "-k",
+                  " and ".join(["claim", *(f"not {name}" for name in deselect)])],
     ]
     ok, report = True, []
     for cmd in commands:
@@ -342,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append((i, "probed", 0.0))
                 continue
             t0 = time.perf_counter()
-            ok, report = run_tests(env)
+            ok, report = run_tests(env, row.threads, row.deselect)
             elapsed = time.perf_counter() - t0
             print(report)
             print(f"    {'passed' if ok else 'FAILED'} in {elapsed:.0f} s", flush=True)
