@@ -7,6 +7,9 @@
   width 64, batch 256): compute + in-place redraw with the Agg render, for
   slider drags and for random jumps, next to re-creating the figure and
   saving a PNG.
+* ``panels`` — every live panel of the lessons: one step of its first slider
+  (compute + in-place redraw + Agg render), and how many of the renders kept
+  the whole figure, redrew only the changed axes, or drew everything.
 
 Timings are medians over repeated runs after a warm-up; machines are shared
 and noisy, so read the ratios rather than the third digit.
@@ -24,9 +27,9 @@ import numpy as np
 
 from .model import MLP
 
-__all__ = ["bench_explorer", "bench_mlp", "main", "time_call"]
+__all__ = ["bench_explorer", "bench_mlp", "bench_panels", "main", "time_call"]
 
-BENCHES = ("mlp", "explorer")
+BENCHES = ("mlp", "explorer", "panels")
 
 
 def time_call(fn: Callable[[], object], *, repeat: int = 30, warmup: int = 3) -> list[float]:
@@ -218,6 +221,99 @@ def bench_explorer(*, depth: int = 50, width: int = 64, batch: int = 256, change
             "drag_kept": drag_kept, "jump_kept": jump_kept}
 
 
+def bench_panels(steps: int = 30) -> list[dict[str, Any]]:
+    """One step of every panel's first slider: compute, redraw, Agg render (seconds).
+
+    Each panel of :mod:`lessons_lib.widgets` is built and its first slider
+    (a control with a numeric range or an ordered list of values) is moved
+    one step at a time, ``steps`` times, turning back at its ends, as a
+    student's arrow keys do; values already visited are memoised as in class.
+    After each step the figure is rendered with Agg, which a live canvas does
+    before it sends the pixels (the PNG encoding that follows is not timed).
+
+    Returns
+    -------
+    list of dict
+        Per panel: ``panel``, ``control``, ``median_ms``, ``p95_ms`` and the
+        renders that kept the figure (``fast``), redrew only changed axes
+        (``partial``) or drew everything (``full``).
+    """
+    import inspect
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from . import widgets
+
+    steps = int(steps)
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2, got {steps}")
+    old = matplotlib.get_backend()
+    plt.switch_backend("agg")
+    rows = []
+    try:
+        for name in sorted(widgets.__all__):
+            factory = getattr(widgets, name)
+            if not (inspect.isfunction(factory) and name.endswith(("_panel", "_explorer",
+                                                                   "_lab", "_check"))):
+                continue
+            panel = factory()
+            try:
+                control, values = _first_slider(panel)
+                if control is None:
+                    continue
+                fig = panel.figure
+                fig.canvas.draw()
+                counts = (fig.n_full_draws, fig.n_partial_draws, fig.n_fast_draws)
+                index, direction, times = values.index(panel.controls[control].value), 1, []
+                for _ in range(steps):
+                    if not 0 <= index + direction < len(values):
+                        direction = -direction
+                    index += direction
+                    t0 = time.perf_counter()
+                    panel.controls[control].value = values[index]
+                    fig.canvas.draw()
+                    times.append(time.perf_counter() - t0)
+                full, partial, fast = (now - before for now, before in zip(
+                    (fig.n_full_draws, fig.n_partial_draws, fig.n_fast_draws), counts,
+                    strict=True))
+                rows.append({"panel": name, "control": control,
+                             "median_ms": 1e3 * statistics.median(times),
+                             "p95_ms": _pct(times, 95), "full": full,
+                             "partial": partial, "fast": fast})
+            finally:
+                panel.close()
+    finally:
+        plt.switch_backend(old)
+    return rows
+
+
+def _first_slider(panel: Any) -> tuple[str | None, list[Any]]:
+    """The first control with a numeric range or ordered options, and its values."""
+    for name, control in panel.controls.items():
+        if hasattr(control, "min") and hasattr(control, "step"):
+            n = int(round((control.max - control.min) / control.step))
+            values = [type(control.value)(control.min + k * control.step) for k in range(n + 1)]
+            values = [min(values, key=lambda v: abs(v - control.value))] if n > 2000 else values
+            if control.value not in values:
+                values.append(control.value)
+                values.sort()
+            return name, values
+        options = getattr(control, "options", None)
+        if options and type(control).__name__.startswith("Selection"):
+            return name, [o[1] if isinstance(o, tuple) else o for o in options]
+    return None, []
+
+
+def _print_panels(rows: list[dict[str, Any]]) -> None:
+    print("## Every panel: one step of its first slider (compute + redraw + Agg render)\n")
+    print("| panel | slider | median ms | p95 ms | renders: kept / changed axes / all |")
+    print("|---|---|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['panel']} | {r['control']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+              f"{r['fast']} / {r['partial']} / {r['full']} |")
+
+
 def _pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values) * 1e3, q))
 
@@ -287,6 +383,9 @@ def main(argv: list[str] | None = None) -> None:
         print()
     if "explorer" in args.what:
         _print_explorer(bench_explorer())
+        print()
+    if "panels" in args.what:
+        _print_panels(bench_panels())
 
 
 if __name__ == "__main__":

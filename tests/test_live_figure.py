@@ -385,6 +385,25 @@ def test_prepare_live_canvas_rejects_a_canvas_without_frames():
         ll.widgets.prepare_live_canvas(FigureCanvasAgg(Figure()))
 
 
+def test_panel_benchmark_covers_every_panel_and_counts_every_render(capsys):
+    from lessons_lib import bench
+    from test_panels_fuzz import FACTORIES
+
+    old = matplotlib.get_backend()
+    rows = bench.bench_panels(steps=3)
+    assert matplotlib.get_backend() == old
+    assert sorted(r["panel"] for r in rows) == sorted(FACTORIES)
+    for r in rows:
+        assert r["fast"] + r["partial"] + r["full"] == 3, r
+        assert 0 < r["median_ms"] <= r["p95_ms"]
+    lab = next(r for r in rows if r["panel"] == "gradient_flow_lab")
+    assert (lab["control"], lab["partial"]) == ("depth", 3)
+    bench._print_panels(rows)
+    assert "gradient_flow_lab | depth" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="steps"):
+        bench.bench_panels(steps=1)
+
+
 def test_explorer_benchmark_runs_and_reports_both_kinds_of_change(capsys):
     from lessons_lib import bench
 
