@@ -387,7 +387,6 @@ def test_prepare_live_canvas_rejects_a_canvas_without_frames():
 
 def test_panel_benchmark_covers_every_panel_and_counts_every_render(capsys):
     from lessons_lib import bench
-    from test_panels_fuzz import FACTORIES
 
     old = matplotlib.get_backend()
     rows = bench.bench_panels(steps=3)
