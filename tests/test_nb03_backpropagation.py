@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -341,7 +341,7 @@ def test_panel_has_the_promised_controls(backend):
     assert [c.description for c in panel.controls.values()] == ["hidden width",
                                                                  "learning rate η"]
     assert panel.live is (backend == "ipympl")
-    assert isinstance(panel.widget, W.VBox)
+    assert isinstance(panel.widget, ipw.VBox)
     assert "XOR solved" in panel.readout.value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -597,7 +597,7 @@ def test_activation_panel_controls(backend):
     panel = activation_panel()
     assert [c.description for c in panel.controls.values()] == ["activation", "α"]
     assert panel.live is (backend == "ipympl")
-    assert isinstance(panel.widget, W.VBox)
+    assert isinstance(panel.widget, ipw.VBox)
 
 
 def test_activation_panel_every_activation_redraws(backend):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -576,7 +576,7 @@ def test_panel_has_the_promised_controls(backend):
         assert dict(panel.controls["init"].options) == {v: k for k, v in INIT_LABELS.items()}
         assert panel.controls["depth"].max == 50
         assert panel.live is (backend == "ipympl")
-        assert isinstance(panel.widget, W.VBox)
+        assert isinstance(panel.widget, ipw.VBox)
         assert (panel.figure.canvas in panel.widget.children) is (backend == "ipympl")
         w, h = panel.figure.get_size_inches() * panel.figure.dpi
         assert w <= 700 and h <= 350

@@ -12,7 +12,7 @@ import asyncio
 import math
 import warnings
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -450,13 +450,13 @@ def test_alpha_is_disabled_unless_the_activation_uses_it(backend):
 
 
 def _extremes(control):
-    if isinstance(control, (W.IntSlider, W.FloatSlider)):
+    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
         return [control.min, control.max]
-    if isinstance(control, W.Checkbox):
+    if isinstance(control, ipw.Checkbox):
         return [True, False]
     options = control.options
     values = [o[1] if isinstance(o, tuple) else o for o in options]
-    return values if isinstance(control, W.Dropdown) else [values[0], values[-1]]
+    return values if isinstance(control, ipw.Dropdown) else [values[0], values[-1]]
 
 
 def test_every_control_at_both_extremes_raises_nothing(backend):

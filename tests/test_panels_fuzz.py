@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 import pytest
 
@@ -22,18 +22,19 @@ FACTORIES = sorted(n for n in ll.widgets.__all__
 COMBINATIONS = 200
 
 
-def _choices(control: W.ValueWidget) -> list:
+def _choices(control: ipw.ValueWidget) -> list:
     """Every value a student can reach with this control (sliders: its grid of steps)."""
-    if isinstance(control, (W.Checkbox, W.ToggleButton)):
+    if isinstance(control, (ipw.Checkbox, ipw.ToggleButton)):
         return [False, True]
-    if isinstance(control, (W.Dropdown, W.ToggleButtons, W.SelectionSlider, W.RadioButtons)):
+    if isinstance(control, (ipw.Dropdown, ipw.ToggleButtons, ipw.SelectionSlider,
+                            ipw.RadioButtons)):
         return [o[1] if isinstance(o, tuple) else o for o in control.options]
-    if isinstance(control, W.FloatLogSlider):
+    if isinstance(control, ipw.FloatLogSlider):
         n = int(round((control.max - control.min) / control.step))
         return [float(control.base ** (control.min + k * control.step)) for k in range(n + 1)]
-    if isinstance(control, (W.IntSlider, W.FloatSlider)):
+    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
         n = int(round((control.max - control.min) / control.step))
-        kind = int if isinstance(control, W.IntSlider) else float
+        kind = int if isinstance(control, ipw.IntSlider) else float
         return [kind(min(control.min + k * control.step, control.max)) for k in range(n + 1)]
     raise TypeError(f"no value generator for {type(control).__name__}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -30,7 +30,7 @@ def test_explorer_has_the_promised_controls(backend):
     assert [c.description for c in panel.controls.values()] == [
         "depth", "activation", "alpha", "init", "weight scale", "batchnorm", "residual"]
     assert panel.live is (backend == "ipympl")
-    assert isinstance(panel.widget, W.VBox)
+    assert isinstance(panel.widget, ipw.VBox)
     assert (panel.figure.canvas in panel.widget.children) is (backend == "ipympl")
 
 
@@ -112,7 +112,7 @@ def test_explorer_figure_is_small_and_fixed(backend):
 def test_a_new_panel_in_a_handful_of_lines(backend):
     plot = plots.LinePlot(["y"], xlabel="x", ylabel="y")
     panel = widgets.Panel(
-        {"k": W.IntSlider(value=1, min=1, max=5, description="k")},
+        {"k": ipw.IntSlider(value=1, min=1, max=5, description="k")},
         compute=lambda k: np.arange(10.0) ** k,
         draw=lambda y: plot.update(np.arange(10.0), {"y": y}),
         figure=plot.fig,
@@ -131,7 +131,7 @@ def test_callback_errors_are_shown_in_the_panel_not_raised(backend):
             raise ValueError("k too large for this demo")
         return np.ones(3) * k
 
-    panel = widgets.Panel({"k": W.IntSlider(value=1, min=1, max=5, description="k")},
+    panel = widgets.Panel({"k": ipw.IntSlider(value=1, min=1, max=5, description="k")},
                           compute, lambda y: plot.update(np.arange(3.0), {"y": y}), plot.fig)
     panel.controls["k"].value = 4                       # must not raise
     assert "k too large" in panel.last_error
@@ -143,11 +143,11 @@ def test_callback_errors_are_shown_in_the_panel_not_raised(backend):
 
 def test_panel_rejects_bad_arguments():
     plot = plots.LinePlot(["y"])
-    slider = W.IntSlider(description="k")
+    slider = ipw.IntSlider(description="k")
     with pytest.raises(TypeError, match="controls"):
         widgets.Panel({}, lambda k: k, lambda r: None, plot.fig)
     with pytest.raises(TypeError, match=r"controls\['k'\]"):
-        widgets.Panel({"k": W.Button()}, lambda k: k, lambda r: None, plot.fig)
+        widgets.Panel({"k": ipw.Button()}, lambda k: k, lambda r: None, plot.fig)
     with pytest.raises(TypeError, match="compute"):
         widgets.Panel({"k": slider}, None, lambda r: None, plot.fig)
     with pytest.raises(TypeError, match="figure"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..activations import SELU_ALPHA, SELU_LAMBDA, RReLU
@@ -67,10 +67,11 @@ class ActivationPanel(Panel):
         alpha = check_float("alpha", alpha, min_value=0.0, max_value=1.0)
         style = {"description_width": "initial"}
         controls = {
-            "activation": W.Dropdown(options=[(ACTIVATION_LABELS[k], k) for k in PANEL_ACTIVATIONS],
-                                     value=activation, description="activation", style=style),
-            "alpha": W.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01, description="α",
-                                   readout_format=".2f", style=style),
+            "activation": ipw.Dropdown(
+                options=[(ACTIVATION_LABELS[k], k) for k in PANEL_ACTIVATIONS],
+                value=activation, description="activation", style=style),
+            "alpha": ipw.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01, description="α",
+                                     readout_format=".2f", style=style),
         }
         self.plot = LinePlot([_F, _G], xlabel="z (weighted input net)", ylabel="f(z) and f′(z)",
                              legend=False, styles={_G: {"ls": "--"}})
@@ -152,10 +153,10 @@ class DeadReluPanel(Panel):
         dead_relu_run(lr, steps=steps, seed=seed)                 # validates steps and seed
         self.steps, self.seed = steps, seed
         controls = {
-            "lr": W.FloatLogSlider(value=lr, base=10, min=DEAD_LR_EXPONENTS[0],
-                                   max=DEAD_LR_EXPONENTS[1], step=0.25,
-                                   description="learning rate η", readout_format=".3g",
-                                   style={"description_width": "initial"}),
+            "lr": ipw.FloatLogSlider(value=lr, base=10, min=DEAD_LR_EXPONENTS[0],
+                                     max=DEAD_LR_EXPONENTS[1], step=0.25,
+                                     description="learning rate η", readout_format=".3g",
+                                     style={"description_width": "initial"}),
         }
         self.plot = DualLinePlot(
             [_LOSS], list(_DEAD), xlabel="training step (full-batch updates)",

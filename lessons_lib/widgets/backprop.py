@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 
 from ..experiments.backprop import XOR_MAX_WIDTH, XorRun, train_xor
 from ..plots.activation import DualLinePlot
@@ -41,11 +41,11 @@ class BackpropPanel(Panel):
         self.steps, self.seed = steps, seed
         style = {"description_width": "initial"}
         controls = {
-            "width": W.IntSlider(value=width, min=1, max=max_width, description="hidden width",
-                                 style=style),
-            "lr": W.FloatLogSlider(value=lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1],
-                                   step=0.1, description="learning rate η",
-                                   readout_format=".3g", style=style),
+            "width": ipw.IntSlider(value=width, min=1, max=max_width, description="hidden width",
+                                   style=style),
+            "lr": ipw.FloatLogSlider(value=lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1],
+                                     step=0.1, description="learning rate η",
+                                     readout_format=".3g", style=style),
         }
         self.plot = DualLinePlot(
             [_E], [_D1, _D2], xlabel="training step (full-batch updates)",

@@ -41,7 +41,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -53,7 +53,7 @@ __all__ = ["Panel", "is_live", "prepare_live_canvas"]
 
 def is_live(fig: Figure) -> bool:
     """True when ``fig`` has an interactive ipympl canvas (which is a widget)."""
-    return isinstance(fig.canvas, W.DOMWidget)
+    return isinstance(fig.canvas, ipw.DOMWidget)
 
 
 class Panel:
@@ -86,14 +86,14 @@ class Panel:
         Completed redraws (tests use it).
     """
 
-    def __init__(self, controls: Mapping[str, W.ValueWidget], compute: Callable[..., Any],
+    def __init__(self, controls: Mapping[str, ipw.ValueWidget], compute: Callable[..., Any],
                  draw: Callable[[Any], str | None], figure: Figure, *,
                  readout: Callable[[Any], str] | None = None, title: str = "") -> None:
         if not isinstance(controls, Mapping) or not controls:
             raise TypeError(f"controls must be a non-empty dict of name -> widget, "
                             f"got {type(controls).__name__}")
         for name, control in controls.items():
-            if not isinstance(control, W.ValueWidget):
+            if not isinstance(control, ipw.ValueWidget):
                 raise TypeError(f"controls[{name!r}] must be an ipywidgets value widget "
                                 f"(slider, dropdown, checkbox ...), got {type(control).__name__}")
         for name, fn in (("compute", compute), ("draw", draw)):
@@ -117,17 +117,17 @@ class Panel:
                 canvas.footer_visible = False
                 canvas.toolbar_visible = False
                 canvas.resizable = False
-            self.view: W.Widget = canvas
+            self.view: ipw.Widget = canvas
         else:
-            self.view = W.Output()
-        self.readout = W.HTML(layout=W.Layout(min_height="1.5em"))
-        self.errors = W.Output(layout=W.Layout(border="0px"))
-        parts: list[W.Widget] = []
+            self.view = ipw.Output()
+        self.readout = ipw.HTML(layout=ipw.Layout(min_height="1.5em"))
+        self.errors = ipw.Output(layout=ipw.Layout(border="0px"))
+        parts: list[ipw.Widget] = []
         if title:
-            parts.append(W.HTML(f"<b>{html.escape(title)}</b>"))
-        parts += [W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+            parts.append(ipw.HTML(f"<b>{html.escape(title)}</b>"))
+        parts += [ipw.HBox(list(self.controls.values()), layout=ipw.Layout(flex_flow="row wrap")),
                   self.view, self.readout, self.errors]
-        self.widget = W.VBox(parts)
+        self.widget = ipw.VBox(parts)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.update()

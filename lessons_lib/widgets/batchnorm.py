@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments.batchnorm import (
@@ -57,10 +57,10 @@ class BNGradientPanel(Panel):
         self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "depth": W.IntSlider(value=depth, min=2, max=max_depth, description="depth",
-                                 continuous_update=True, style=style),
-            "activation": W.Dropdown(options=BN_ACTIVATIONS, value=activation,
-                                     description="activation", style=style),
+            "depth": ipw.IntSlider(value=depth, min=2, max=max_depth, description="depth",
+                                   continuous_update=True, style=style),
+            "activation": ipw.Dropdown(options=BN_ACTIVATIONS, value=activation,
+                                       description="activation", style=style),
         }
         self.plot = LinePlot([_WITHOUT, _WITH], xlabel="layer (1 = input side)",
                              ylabel="‖∂E/∂W‖ (log scale)", logy=True, legend=False,
@@ -122,12 +122,12 @@ class RunningMeanPanel(Panel):
         self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "momentum": W.SelectionSlider(options=BN_MOMENTA, value=momentum,
-                                          description="momentum", continuous_update=True,
-                                          style=style),
-            "batch_size": W.SelectionSlider(options=BN_BATCH_SIZES, value=batch_size,
-                                            description="batch size", continuous_update=True,
+            "momentum": ipw.SelectionSlider(options=BN_MOMENTA, value=momentum,
+                                            description="momentum", continuous_update=True,
                                             style=style),
+            "batch_size": ipw.SelectionSlider(options=BN_BATCH_SIZES, value=batch_size,
+                                              description="batch size", continuous_update=True,
+                                              style=style),
         }
         batch, running, expected, true = self.LABELS
         self.plot = LinePlot(list(self.LABELS), xlabel="training step k",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments import clipping as _exp
@@ -44,10 +44,10 @@ class ClipPanel(Panel):
             raise ValueError("g2 must not be the zero vector")
         self.g = _exp.example_gradient(check_int("n", n, min_value=2, max_value=64), seed=seed)
         self.plot = ClipPlot(self.g2, self.g)
-        controls = {"threshold": W.FloatLogSlider(
+        controls = {"threshold": ipw.FloatLogSlider(
             value=threshold, base=10, min=THRESHOLD_LOG_RANGE[0], max=THRESHOLD_LOG_RANGE[1],
             step=0.02, description="threshold c", readout_format=".2f", style=_STYLE,
-            layout=W.Layout(width="420px"))}
+            layout=ipw.Layout(width="420px"))}
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
 
@@ -118,11 +118,11 @@ class PenaltyPanel(Panel):
         self.hist_plot.ax.axvline(-2.0, color="#999999", lw=1.0, ls=":")
         self.plot = self.norm_plot            # the panel tests read plot.lines
         controls = {
-            "lam": W.SelectionSlider(options=[(f"{v:g}", v) for v in _exp.LAMBDA_GRID],
-                                     value=lam, description="λ", style=_STYLE,
-                                     continuous_update=True),
-            "penalty": W.ToggleButtons(options=[("L2", "l2"), ("L1", "l1")], value=penalty,
-                                       description="penalty", style=_STYLE),
+            "lam": ipw.SelectionSlider(options=[(f"{v:g}", v) for v in _exp.LAMBDA_GRID],
+                                       value=lam, description="λ", style=_STYLE,
+                                       continuous_update=True),
+            "penalty": ipw.ToggleButtons(options=[("L2", "l2"), ("L1", "l1")], value=penalty,
+                                         description="penalty", style=_STYLE),
         }
         super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments.delta import (
@@ -58,9 +58,9 @@ class DeltaRulePanel(Panel):
                              ylabel="E − E_min (log scale)", logy=True, legend=False,
                              include_y=(1e-4, 1e2))
         controls = {
-            "lr": W.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="η",
-                                readout_format=".2f", continuous_update=True,
-                                layout=W.Layout(width="420px")),
+            "lr": ipw.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="η",
+                                  readout_format=".2f", continuous_update=True,
+                                  layout=ipw.Layout(width="420px")),
         }
         super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
 

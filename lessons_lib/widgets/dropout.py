@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments.dropout import DROP_RATES, overfit_run, overfit_sweep
@@ -32,9 +32,9 @@ class DropoutPanel(Panel):
             raise ValueError(f"p must be one of {list(DROP_RATES)}, got {p}")
         self.run_kwargs = dict(run_kwargs)
         self.runs = overfit_sweep(DROP_RATES, **self.run_kwargs)     # validates, fills cache
-        controls = {"p": W.SelectionSlider(options=DROP_RATES, value=p,
-                                           description="drop rate p", continuous_update=True,
-                                           style={"description_width": "initial"})}
+        controls = {"p": ipw.SelectionSlider(options=DROP_RATES, value=p,
+                                             description="drop rate p", continuous_update=True,
+                                             style={"description_width": "initial"})}
         self.plot = LinePlot([_TRAIN, _TEST, _REF], xlabel="training step",
                              ylabel="loss (BCE, log scale)", logy=True, legend=False,
                              styles={_TRAIN: {"color": COLORS[0]},

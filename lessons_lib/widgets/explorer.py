@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from .. import experiments
@@ -51,19 +51,19 @@ class GradientExplorer(Panel):
         self.width, self.batch, self.seed = width, batch, seed
         style = {"description_width": "initial"}
         controls = {
-            "depth": W.IntSlider(value=depth, min=1, max=max_depth, description="depth",
-                                 continuous_update=True, style=style),
-            "activation": W.Dropdown(options=EXPLORER_ACTIVATIONS, value=activation,
-                                     description="activation", style=style),
-            "alpha": W.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01,
-                                   description="alpha", readout_format=".2f", style=style),
-            "init": W.Dropdown(options=EXPLORER_INITS, value=init, description="init",
-                               style=style),
-            "weight_scale": W.FloatLogSlider(value=weight_scale, base=10, min=-1, max=1,
-                                             step=0.02, description="weight scale",
-                                             readout_format=".2f", style=style),
-            "batchnorm": W.Checkbox(value=batchnorm, description="batchnorm", indent=False),
-            "residual": W.Checkbox(value=residual, description="residual", indent=False),
+            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
+                                   continuous_update=True, style=style),
+            "activation": ipw.Dropdown(options=EXPLORER_ACTIVATIONS, value=activation,
+                                       description="activation", style=style),
+            "alpha": ipw.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01,
+                                     description="alpha", readout_format=".2f", style=style),
+            "init": ipw.Dropdown(options=EXPLORER_INITS, value=init, description="init",
+                                 style=style),
+            "weight_scale": ipw.FloatLogSlider(value=weight_scale, base=10, min=-1, max=1,
+                                               step=0.02, description="weight scale",
+                                               readout_format=".2f", style=style),
+            "batchnorm": ipw.Checkbox(value=batchnorm, description="batchnorm", indent=False),
+            "residual": ipw.Checkbox(value=residual, description="residual", indent=False),
         }
         self.plot = LinePlot(["‖δ‖ learning signal", "‖∂E/∂W‖ weight gradient", "estimate"],
                              xlabel="layer (1 = input side)",

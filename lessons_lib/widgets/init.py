@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments.init import INIT_PANEL_ACTIVATIONS, INIT_PANEL_INITS, init_profile
@@ -56,14 +56,15 @@ class InitExplorer(Panel):
         self.batch = check_int("batch", batch, min_value=2, max_value=1024)
         style = {"description_width": "initial"}
         controls = {
-            "init": W.Dropdown(options=[(INIT_LABELS[k], k) for k in INIT_PANEL_INITS],
-                               value=init, description="init", style=style),
-            "activation": W.Dropdown(options=[(_ACT_LABELS[k], k) for k in INIT_PANEL_ACTIVATIONS],
-                                     value=activation, description="activation", style=style),
-            "depth": W.IntSlider(value=depth, min=1, max=max_depth, description="depth",
-                                 continuous_update=True, style=style),
-            "seed": W.IntSlider(value=seed, min=0, max=MAX_SEED, description="weight draw",
-                                continuous_update=True, style=style),
+            "init": ipw.Dropdown(options=[(INIT_LABELS[k], k) for k in INIT_PANEL_INITS],
+                                 value=init, description="init", style=style),
+            "activation": ipw.Dropdown(
+                options=[(_ACT_LABELS[k], k) for k in INIT_PANEL_ACTIVATIONS],
+                value=activation, description="activation", style=style),
+            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
+                                   continuous_update=True, style=style),
+            "seed": ipw.IntSlider(value=seed, min=0, max=MAX_SEED, description="weight draw",
+                                  continuous_update=True, style=style),
         }
         self.plot = InitPlot(legend=False)
         super().__init__(controls, self._compute, self.plot.update, self.plot.fig,

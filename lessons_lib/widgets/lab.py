@@ -24,7 +24,7 @@ import time
 import weakref
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 from PIL import Image
 
@@ -131,42 +131,42 @@ class GradientFlowLab(Panel):
         self._grid_every = 1                 # evaluate the boundary every n-th frame
         self.message = ""
 
-        narrow = W.Layout(width="245px")
+        narrow = ipw.Layout(width="245px")
         style = {"description_width": "76px"}
         late = {"continuous_update": False, "layout": narrow, "style": style}
         controls = {
-            "dataset": W.Dropdown(options=_DATASET_LABELS, value=start.dataset,
-                                  description="data", layout=narrow, style=style),
-            "depth": W.IntSlider(value=start.depth, min=1, max=LAB_MAX_DEPTH,
-                                 description="depth", **late),
-            "width": W.IntSlider(value=start.width, min=2, max=LAB_MAX_WIDTH,
-                                 description="width", **late),
-            "activation": W.Dropdown(options=LAB_ACTIVATIONS, value=start.activation,
-                                     description="activation", layout=narrow, style=style),
-            "alpha": W.FloatSlider(value=start.alpha, min=0.0, max=1.0, step=0.01,
-                                   readout_format=".2f", description="α", **late),
-            "init": W.Dropdown(options=_INIT_LABELS, value=start.init, description="init",
-                               layout=narrow, style=style),
-            "batchnorm": W.Checkbox(value=start.batchnorm, description="BatchNorm",
-                                    indent=False, layout=W.Layout(width="110px")),
-            "residual": W.Checkbox(value=start.residual, description="residual",
-                                   indent=False, layout=W.Layout(width="100px")),
-            "dropout": W.FloatSlider(value=start.dropout, min=0.0, max=0.5, step=0.05,
-                                     readout_format=".2f", description="dropout", **late),
-            "lr": W.SelectionSlider(options=LR_OPTIONS, value=lr, description="η",
-                                    layout=narrow, style=style),
-            "clip_norm": W.SelectionSlider(options=CLIP_OPTIONS, value=clip,
-                                           description="clip ‖g‖", layout=narrow, style=style),
-            "l2": W.SelectionSlider(options=L2_OPTIONS, value=l2, description="L2 λ",
-                                    layout=narrow, style=style),
+            "dataset": ipw.Dropdown(options=_DATASET_LABELS, value=start.dataset,
+                                    description="data", layout=narrow, style=style),
+            "depth": ipw.IntSlider(value=start.depth, min=1, max=LAB_MAX_DEPTH,
+                                   description="depth", **late),
+            "width": ipw.IntSlider(value=start.width, min=2, max=LAB_MAX_WIDTH,
+                                   description="width", **late),
+            "activation": ipw.Dropdown(options=LAB_ACTIVATIONS, value=start.activation,
+                                       description="activation", layout=narrow, style=style),
+            "alpha": ipw.FloatSlider(value=start.alpha, min=0.0, max=1.0, step=0.01,
+                                     readout_format=".2f", description="α", **late),
+            "init": ipw.Dropdown(options=_INIT_LABELS, value=start.init, description="init",
+                                 layout=narrow, style=style),
+            "batchnorm": ipw.Checkbox(value=start.batchnorm, description="BatchNorm",
+                                      indent=False, layout=ipw.Layout(width="110px")),
+            "residual": ipw.Checkbox(value=start.residual, description="residual",
+                                     indent=False, layout=ipw.Layout(width="100px")),
+            "dropout": ipw.FloatSlider(value=start.dropout, min=0.0, max=0.5, step=0.05,
+                                       readout_format=".2f", description="dropout", **late),
+            "lr": ipw.SelectionSlider(options=LR_OPTIONS, value=lr, description="η",
+                                      layout=narrow, style=style),
+            "clip_norm": ipw.SelectionSlider(options=CLIP_OPTIONS, value=clip,
+                                             description="clip ‖g‖", layout=narrow, style=style),
+            "l2": ipw.SelectionSlider(options=L2_OPTIONS, value=l2, description="L2 λ",
+                                      layout=narrow, style=style),
         }
         self.buttons = {
-            "train": W.Button(description="Train", icon="play", button_style="success",
-                              layout=W.Layout(width="90px")),
-            "pause": W.Button(description="Pause", icon="pause", disabled=True,
-                              layout=W.Layout(width="90px")),
-            "reset": W.Button(description="Reset", icon="refresh",
-                              layout=W.Layout(width="90px")),
+            "train": ipw.Button(description="Train", icon="play", button_style="success",
+                                layout=ipw.Layout(width="90px")),
+            "pause": ipw.Button(description="Pause", icon="pause", disabled=True,
+                                layout=ipw.Layout(width="90px")),
+            "reset": ipw.Button(description="Reset", icon="refresh",
+                                layout=ipw.Layout(width="90px")),
         }
         self.buttons["train"].on_click(lambda _b: self.start())
         self.buttons["pause"].on_click(lambda _b: self.pause())
@@ -174,16 +174,16 @@ class GradientFlowLab(Panel):
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
         c = self.controls
-        architecture = W.HBox([W.HTML("<b>network</b> <small>(a change builds a new "
-                                      "model)</small>", layout=W.Layout(width="100%")),
+        architecture = ipw.HBox([ipw.HTML("<b>network</b> <small>(a change builds a new "
+                                      "model)</small>", layout=ipw.Layout(width="100%")),
                                c["dataset"], c["depth"], c["width"], c["activation"],
                                c["alpha"], c["init"], c["batchnorm"], c["residual"],
                                c["dropout"]],
-                              layout=W.Layout(flex_flow="row wrap"))
-        training = W.HBox([W.HTML("<b>training</b> <small>(changes apply from the next "
-                                  "step)</small>", layout=W.Layout(width="100%")),
+                                layout=ipw.Layout(flex_flow="row wrap"))
+        training = ipw.HBox([ipw.HTML("<b>training</b> <small>(changes apply from the next "
+                                  "step)</small>", layout=ipw.Layout(width="100%")),
                            c["lr"], c["clip_norm"], c["l2"], *self.buttons.values()],
-                          layout=W.Layout(flex_flow="row wrap"))
+                            layout=ipw.Layout(flex_flow="row wrap"))
         self.widget.children = (architecture, training, self.view, self.readout, self.errors)
 
     # -- state ------------------------------------------------------------------------

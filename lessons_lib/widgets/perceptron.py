@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -59,14 +59,14 @@ class PerceptronPanel(Panel):
         self._shown_gate = gate
         style = {"description_width": "initial"}
         controls = {
-            "gate": W.Dropdown(options=[(g.upper(), g) for g in PANEL_GATES], value=gate,
-                               description="gate", style=style,
-                               layout=W.Layout(width="150px")),
-            "lr": W.FloatLogSlider(value=lr, base=10, min=np.log10(_LR_MIN),
-                                   max=np.log10(_LR_MAX), step=0.1, description="η",
-                                   readout_format=".3f", style=style),
-            "epochs": W.IntSlider(value=epochs, min=0, max=max_epochs, description="epochs",
-                                  style=style),
+            "gate": ipw.Dropdown(options=[(g.upper(), g) for g in PANEL_GATES], value=gate,
+                                 description="gate", style=style,
+                                 layout=ipw.Layout(width="150px")),
+            "lr": ipw.FloatLogSlider(value=lr, base=10, min=np.log10(_LR_MIN),
+                                     max=np.log10(_LR_MAX), step=0.1, description="η",
+                                     readout_format=".3f", style=style),
+            "epochs": ipw.IntSlider(value=epochs, min=0, max=max_epochs, description="epochs",
+                                    style=style),
         }
         super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..experiments import recurrent as _exp
@@ -54,14 +54,14 @@ class ResidualPanel(Panel):
                              xlabel="block l (1 = input side)",
                              ylabel="‖∂E/∂X‖ reaching block l (log)", logy=True, legend=False)
         controls = {
-            "depth": W.IntSlider(value=depth, min=1, max=max_depth, description="depth",
-                                 style=_STYLE, continuous_update=True),
-            "activation": W.Dropdown(options=list(_exp.RESIDUAL_ACTIVATIONS), value=activation,
-                                     description="activation", style=_STYLE),
-            "weight_scale": W.FloatLogSlider(value=weight_scale, base=10, min=-1,
-                                             max=float(np.log10(2.0)), step=0.02,
-                                             description="weight scale", readout_format=".2f",
-                                             style=_STYLE),
+            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
+                                   style=_STYLE, continuous_update=True),
+            "activation": ipw.Dropdown(options=list(_exp.RESIDUAL_ACTIVATIONS), value=activation,
+                                       description="activation", style=_STYLE),
+            "weight_scale": ipw.FloatLogSlider(value=weight_scale, base=10, min=-1,
+                                               max=float(np.log10(2.0)), step=0.02,
+                                               description="weight scale", readout_format=".2f",
+                                               style=_STYLE),
         }
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)
@@ -117,14 +117,14 @@ class RnnLstmPanel(Panel):
                              ylabel="gradient norm (log scale)", logy=True, legend=False,
                              styles={"LSTM cell  ‖∂E/∂cₜ‖": {"ls": "--", "lw": 1.5}})
         controls = {
-            "seq_len": W.IntSlider(value=seq_len, min=2, max=max_seq_len,
-                                   description="sequence length T", style=_STYLE),
-            "forget_bias": W.FloatSlider(value=forget_bias, min=-3.0, max=6.0, step=0.25,
-                                         description="LSTM forget bias b_f",
-                                         readout_format=".2f", style=_STYLE),
-            "recurrent_scale": W.FloatSlider(value=recurrent_scale, min=0.5, max=3.0,
-                                             step=0.05, description="RNN scale of W_h",
-                                             readout_format=".2f", style=_STYLE),
+            "seq_len": ipw.IntSlider(value=seq_len, min=2, max=max_seq_len,
+                                     description="sequence length T", style=_STYLE),
+            "forget_bias": ipw.FloatSlider(value=forget_bias, min=-3.0, max=6.0, step=0.25,
+                                           description="LSTM forget bias b_f",
+                                           readout_format=".2f", style=_STYLE),
+            "recurrent_scale": ipw.FloatSlider(value=recurrent_scale, min=0.5, max=3.0,
+                                               step=0.05, description="RNN scale of W_h",
+                                               readout_format=".2f", style=_STYLE),
         }
         super().__init__(controls, self._compute, self._draw, self.plot.fig,
                          readout=self._readout)

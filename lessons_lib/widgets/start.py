@@ -6,7 +6,7 @@ readout, the kernel, ipywidgets and the plotting backend all work.
 
 from __future__ import annotations
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..plots import LinePlot
@@ -43,7 +43,7 @@ def widget_check(frequency: int = 1) -> Panel:
         return (f"✓ the kernel received k = {k} and redrew the curve "
                 f"({k} full wave{'s' if k > 1 else ''}); plotting backend: {live}")
 
-    panel_controls = {"frequency": W.IntSlider(value=frequency, min=1, max=8,
-                                               description="k")}
+    panel_controls = {"frequency": ipw.IntSlider(value=frequency, min=1, max=8,
+                                                 description="k")}
     return Panel(panel_controls, compute=lambda frequency: np.sin(frequency * _X), draw=draw,
                  figure=plot.fig, readout=readout)
