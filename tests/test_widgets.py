@@ -210,3 +210,22 @@ def test_new_figure_makes_fixed_layout_axes_in_a_row(backend):
 def test_new_figure_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         plots.new_figure(**kwargs)
+
+
+def test_every_panel_factory_shows_its_real_arguments():
+    """Shift-Tab on a factory shows the panel's arguments and defaults, not ``**initial``."""
+    import inspect
+
+    from lessons_lib.widgets.base import panel_factory
+
+    factories = [n for n in widgets.__all__ if n.endswith(("_panel", "_explorer", "_lab"))]
+    assert len(factories) == 15
+    for name in factories:
+        sig = inspect.signature(getattr(widgets, name))
+        assert "initial" not in sig.parameters, name
+        cls = sig.return_annotation
+        assert isinstance(cls, type) and issubclass(cls, widgets.Panel), name
+        own = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        assert list(sig.parameters) == own, name
+    with pytest.raises(TypeError, match="panel class"):
+        panel_factory("ActivationPanel")

@@ -30,7 +30,7 @@ from ..experiments.activation import (
 from ..plots.activation import DualLinePlot
 from ..plots.base import COLORS, LinePlot
 from ..validation import check_choice, check_float
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["ACTIVATION_LABELS", "ActivationPanel", "DeadReluPanel", "activation_panel",
            "dead_relu_panel"]
@@ -121,6 +121,7 @@ class ActivationPanel(Panel):
         return "<br>".join(lines)
 
 
+@panel_factory(ActivationPanel)
 def activation_panel(**initial: Any) -> ActivationPanel:
     """Live panel of notebook 04: pick an activation, move α, see f and f′ redrawn.
 
@@ -186,6 +187,7 @@ class DeadReluPanel(Panel):
                 "(50% is guessing)")
 
 
+@panel_factory(DeadReluPanel)
 def dead_relu_panel(**initial: Any) -> DeadReluPanel:
     """Live panel of notebook 04: the dying-ReLU problem against the learning rate.
 

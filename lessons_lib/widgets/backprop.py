@@ -17,7 +17,7 @@ from ..experiments.backprop import XOR_MAX_WIDTH, XorRun, train_xor
 from ..plots.activation import DualLinePlot
 from ..plots.base import COLORS
 from ..validation import check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["LR_EXPONENTS", "BackpropPanel", "backprop_panel"]
 
@@ -76,6 +76,7 @@ class BackpropPanel(Panel):
                 f" → {verdict}<br>input side ÷ output side ‖δ¹‖/‖δ²‖: {ratio}")
 
 
+@panel_factory(BackpropPanel)
 def backprop_panel(**initial: Any) -> BackpropPanel:
     r"""The live panel of notebook 03: hidden-width and η sliders retrain a net on XOR.
 

@@ -36,6 +36,7 @@ A new panel is a handful of lines::
 from __future__ import annotations
 
 import html
+import inspect
 import traceback
 import warnings
 from collections.abc import Callable, Mapping
@@ -48,7 +49,34 @@ from matplotlib.figure import Figure
 
 from ..plots.base import DRAW_LOCK, prepare_live_canvas
 
-__all__ = ["Panel", "is_live", "prepare_live_canvas"]
+__all__ = ["Panel", "is_live", "panel_factory", "prepare_live_canvas"]
+
+
+def panel_factory(cls: type) -> Any:
+    """Give a panel's factory function its class's keyword arguments as its signature.
+
+    The factories are written ``def x_panel(**initial): return XPanel(**initial)``;
+    this decorator makes ``inspect.signature`` (and so JupyterLab's Shift-Tab)
+    show the real arguments and defaults of ``XPanel.__init__``.
+
+    Parameters
+    ----------
+    cls : type
+        The panel class the factory builds.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"cls must be a panel class, got {type(cls).__name__}")
+
+    def decorate(fn: Any) -> Any:
+        try:                           # show `depth: int = 20`, not `depth: 'int' = 20`
+            sig = inspect.signature(cls.__init__, eval_str=True)
+        except NameError:
+            sig = inspect.signature(cls.__init__)
+        params = [p for name, p in sig.parameters.items() if name != "self"]
+        fn.__signature__ = sig.replace(parameters=params, return_annotation=cls)
+        return fn
+
+    return decorate
 
 
 def is_live(fig: Figure) -> bool:

@@ -25,7 +25,7 @@ from ..experiments.batchnorm import (
 )
 from ..plots.base import COLORS, LinePlot
 from ..validation import check_choice, check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["BN_BATCH_SIZES", "BNGradientPanel", "RunningMeanPanel", "bn_gradient_panel",
            "running_mean_panel"]
@@ -81,6 +81,7 @@ class BNGradientPanel(Panel):
                 f"without BN <b>{_ratio(r['without'])}</b>, with BN <b>{_ratio(r['with'])}</b>")
 
 
+@panel_factory(BNGradientPanel)
 def bn_gradient_panel(**initial: Any) -> BNGradientPanel:
     """Depth slider: per-layer weight-gradient size with and without BatchNorm.
 
@@ -165,6 +166,7 @@ class RunningMeanPanel(Panel):
                 f"after {self.steps} steps: |v̂ − μ| = <b>{r['final_error']:.3g}</b>")
 
 
+@panel_factory(RunningMeanPanel)
 def running_mean_panel(**initial: Any) -> RunningMeanPanel:
     """Momentum slider: how a BatchNorm layer's running mean tracks its input's mean.
 

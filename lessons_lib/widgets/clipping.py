@@ -23,7 +23,7 @@ from ..experiments import clipping as _exp
 from ..plots.base import LinePlot, new_figure
 from ..plots.clipping import ClipPlot
 from ..validation import check_array, check_choice, check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["ClipPanel", "PenaltyPanel", "clip_panel", "penalty_panel"]
 
@@ -68,6 +68,7 @@ class ClipPanel(Panel):
                 f"{row(f'{self.g.size} entries', r['long'])}")
 
 
+@panel_factory(ClipPanel)
 def clip_panel(**initial: Any) -> ClipPanel:
     """Threshold panel of notebook 09: clipping by value vs by norm.
 
@@ -156,6 +157,7 @@ class PenaltyPanel(Panel):
                 f"{r['hist']['exact_zero']:.0%}")
 
 
+@panel_factory(PenaltyPanel)
 def penalty_panel(**initial: Any) -> PenaltyPanel:
     """λ panel of notebook 09: weight norm over training under an L1 or L2 penalty.
 

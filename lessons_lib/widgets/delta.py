@@ -25,7 +25,7 @@ from ..plots import LinePlot
 from ..plots.base import new_figure
 from ..plots.surface import SurfacePlot
 from ..validation import check_array, check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["SURFACE_EXTENT", "DeltaRulePanel", "delta_rule_panel"]
 
@@ -86,6 +86,7 @@ class DeltaRulePanel(Panel):
                 f"{end_text} after {self.steps} steps.")
 
 
+@panel_factory(DeltaRulePanel)
 def delta_rule_panel(**initial: Any) -> DeltaRulePanel:
     """The live panel of notebook 02: an η slider moving a gradient-descent path
     on the loss surface of a linear unit, with its loss curve.

@@ -16,7 +16,7 @@ import numpy as np
 from ..experiments.dropout import DROP_RATES, overfit_run, overfit_sweep
 from ..plots.base import COLORS, LinePlot
 from ..validation import check_float
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["DropoutPanel", "dropout_panel"]
 
@@ -68,6 +68,7 @@ class DropoutPanel(Panel):
                 f"at step {run['best_step']}; test accuracy <b>{run['test_acc']:.1%}</b>")
 
 
+@panel_factory(DropoutPanel)
 def dropout_panel(**initial: Any) -> DropoutPanel:
     """Drop-rate slider: training vs test loss of a too-big net on little data.
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import experiments
 from ..plots import LinePlot
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["EXPLORER_ACTIVATIONS", "EXPLORER_INITS", "GradientExplorer", "gradient_explorer"]
 
@@ -111,6 +111,7 @@ class GradientExplorer(Panel):
         return f"{self.plot.legend_html()}<br>{numbers}"
 
 
+@panel_factory(GradientExplorer)
 def gradient_explorer(**initial: Any) -> GradientExplorer:
     """The flagship panel of notebook 05: sliders for depth, activation, alpha,
     init, weight scale, batchnorm and residual, replotting per-layer gradient

@@ -16,7 +16,7 @@ import numpy as np
 from ..experiments.init import INIT_PANEL_ACTIVATIONS, INIT_PANEL_INITS, init_profile
 from ..plots.init import InitPlot
 from ..validation import check_choice, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["INIT_LABELS", "InitExplorer", "init_explorer"]
 
@@ -88,6 +88,7 @@ class InitExplorer(Panel):
         return f"{self.plot.legend_html()}<br>" + "; ".join(parts)
 
 
+@panel_factory(InitExplorer)
 def init_explorer(**initial: Any) -> InitExplorer:
     """The panel of notebook 06: choose an initializer, an activation and a depth.
 

@@ -42,7 +42,7 @@ from ..experiments.lab import (
 from ..plots.base import COLORS, DRAW_LOCK
 from ..plots.lab import HEATMAP_RANGE, LabPlot
 from ..validation import check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["CLIP_OPTIONS", "L2_OPTIONS", "LR_OPTIONS", "GradientFlowLab", "benchmark_lab",
            "gradient_flow_lab"]
@@ -405,6 +405,7 @@ class GradientFlowLab(Panel):
         super().close()
 
 
+@panel_factory(GradientFlowLab)
 def gradient_flow_lab(**initial: Any) -> GradientFlowLab:
     """The capstone panel of notebook 11: every knob, training live.
 

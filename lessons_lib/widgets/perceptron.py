@@ -19,7 +19,7 @@ from ..experiments.perceptron import perceptron_output, train_perceptron, with_b
 from ..plots import DecisionPlot, LinePlot
 from ..plots.base import new_figure
 from ..validation import check_choice, check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["PANEL_GATES", "PerceptronPanel", "perceptron_panel"]
 
@@ -107,6 +107,7 @@ class PerceptronPanel(Panel):
         return f"{head}<br>{tail}<br><small>{key}</small>"
 
 
+@panel_factory(PerceptronPanel)
 def perceptron_panel(**initial: Any) -> PerceptronPanel:
     """The live panel of notebook 01: a gate dropdown and η and epoch sliders
     redrawing the perceptron's decision line and its wrong answers per epoch.

@@ -20,7 +20,7 @@ import numpy as np
 from ..experiments import recurrent as _exp
 from ..plots.base import LinePlot
 from ..validation import check_choice, check_float, check_int
-from .base import Panel
+from .base import Panel, panel_factory
 
 __all__ = ["ResidualPanel", "RnnLstmPanel", "residual_panel", "rnn_lstm_panel"]
 
@@ -84,6 +84,7 @@ class ResidualPanel(Panel):
                 f"<b>{_ratio(r['residual'])}</b>, plain <b>{_ratio(r['plain'])}</b>")
 
 
+@panel_factory(ResidualPanel)
 def residual_panel(**initial: Any) -> ResidualPanel:
     """Depth panel of notebook 10: identity shortcuts against vanishing gradients.
 
@@ -145,6 +146,7 @@ class RnnLstmPanel(Panel):
                 f"Forget gate σ(b_f) = {gate:.3f} at the start (1 = fully open)")
 
 
+@panel_factory(RnnLstmPanel)
 def rnn_lstm_panel(**initial: Any) -> RnnLstmPanel:
     """Sequence-length panel of notebook 10: a plain RNN against an LSTM.
 
