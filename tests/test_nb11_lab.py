@@ -528,7 +528,7 @@ def test_starting_a_lab_pauses_any_other_one(backend):
 def test_readout_says_when_the_loss_is_stuck_at_ln2(backend):
     lab = gradient_flow_lab()                          # the stuck default: 10 sigmoid layers
     lab.step(150)
-    assert "stayed at ln 2" in lab.readout.value
+    assert "stayed at ln 2" in lab.readout.value and "accuracy says little" in lab.readout.value
     lab.controls["activation"].value = "tanh"
     lab.step(150)
     assert "stayed at ln 2" not in lab.readout.value

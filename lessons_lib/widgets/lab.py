@@ -290,8 +290,8 @@ class GradientFlowLab(Panel):
                                                             - math.log(2.0)) < 1e-3):
             lines.append(f"<i>the loss has stayed at ln 2 = 0.693 for {_STUCK_AFTER} steps: "
                          "the network answers about 0.5 for every point; which side of 0.5 "
-                         "a point falls on is then chance, so the accuracy is near 50 % "
-                         "but not exactly</i>")
+                         "a point falls on is then decided by tiny differences, so the "
+                         "accuracy says little (it can be far from 50 %)</i>")
         tip = _tip(self.run.settings)
         if tip:
             lines.append(f"<i>{html.escape(tip)}</i>")
