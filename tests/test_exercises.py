@@ -1038,3 +1038,14 @@ def test_compare_names_shape_nan_and_values():
     got[7] = 0.5
     assert base.compare("y", got, big, 1e-6, 1e-9) == (
         "your y is off at index (7,): 0.5 instead of 7 (1 of 20 entries differ)")
+
+
+def test_the_building_blocks_reject_bad_arguments_by_name():
+    with pytest.raises(TypeError, match="fn must be callable"):
+        exercises.call_student(3, (), 1.0)
+    with pytest.raises(ValueError, match="timeout"):
+        exercises.call_student(print, (), -1.0)
+    for call in (lambda: exercises.failed(3, "x", hints=["h"]), lambda: exercises.hint_stage(""),
+                 lambda: exercises.reset_hints(5)):
+        with pytest.raises(TypeError, match="title must be a non-empty string"):
+            call()

@@ -179,6 +179,9 @@ def call_student(fn: Callable[..., Any], args: Sequence[Any],
     BaseException
         Whatever the student's function raised.
     """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable (the student's function), got {type(fn).__name__}")
+    timeout = check_float("timeout", timeout, min_value=0.0, min_inclusive=False)
     given = _copy(args)
     record: list[str] = []
     value = _call(fn, given, timeout, record)
@@ -273,14 +276,23 @@ def _close(got: Any, want: Any, rtol: float, atol: float) -> bool:
 # Staged hints and the three kinds of verdict
 # ---------------------------------------------------------------------------
 
+def _check_title(title: Any) -> None:
+    if not isinstance(title, str) or not title:
+        raise TypeError(f"title must be a non-empty string (the exercise's name), "
+                        f"got {title!r}")
+
+
 def hint_stage(title: str) -> int:
     """Number of failed checks of exercise ``title`` since its last pass (0 at the start)."""
+    _check_title(title)
     with _STAGES_LOCK:
         return _STAGES.get(title, 0)
 
 
 def reset_hints(title: str | None = None) -> None:
     """Start exercise ``title`` (every exercise when None) again at hint stage 0."""
+    if title is not None:
+        _check_title(title)
     with _STAGES_LOCK:
         if title is None:
             _STAGES.clear()
@@ -313,6 +325,7 @@ def failed(title: str, problem: str, *, hints: Sequence[str], diagnosis: str | N
     Verdict
         ``passed`` False; ``details["stage"]`` is the number of hints shown.
     """
+    _check_title(title)
     hints = [str(h) for h in hints if h]
     with _STAGES_LOCK:
         stage = _STAGES.get(title, 0) + 1

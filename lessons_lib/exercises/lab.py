@@ -27,7 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from ..experiments.lab import CHECK_STEP, KNOBS, LabRun, LabSettings, build_model, lab_settings
+from ..experiments.lab import (
+    CHECK_STEP,
+    KNOBS,
+    LabRun,
+    LabSettings,
+    build_model,
+    lab_data,
+    lab_settings,
+)
 from ..validation import check_float
 from .base import DEFAULT_TIMEOUT, Timeout, Verdict, call_student, failed, not_implemented, passed
 
@@ -229,25 +237,18 @@ def _stream_at_start(settings: LabSettings) -> tuple[float, float]:
     """Mean of the shortcut stream after the last block, and the share of saturated
     weighted sums (|net| > 4) in blocks 10 and up, for the starting weights."""
     model = build_model(settings)
-    run = LabRun(settings, max_steps=1)
-    h = run.X
-    saturated = []
-    block = 0
+    h, _ = lab_data(settings.dataset, seed=settings.seed)
+    stream, saturated = h, []
     with np.errstate(all="ignore"):
         for layer in model.layers:
-            inner = getattr(layer, "block", None)
-            if inner is not None:
-                block += 1
-                dense = inner[0]
-                net = h @ dense.params["W"] + dense.params.get("b", 0.0)
-                if block >= 10:
-                    saturated.append(np.abs(net) > 4.0)
-                h = layer._forward(h, False)
+            block = getattr(layer, "block", None)            # a Residual: [Dense, activation]
+            if block is not None:
+                saturated.append(np.abs(h @ block[0].params["W"] + block[0].params["b"]) > 4.0)
+            h = layer._forward(h, False)
+            if block is not None:
                 stream = h
-            else:
-                h = layer._forward(h, False)
-    share = float(np.mean(saturated)) if saturated else 0.0
-    return float(np.mean(stream)), share
+    deep = saturated[9:]                                     # blocks 10, 11, ...
+    return float(np.mean(stream)), float(np.mean(deep)) if deep else 0.0
 
 
 def _call(fn: Any, timeout: float) -> Any:

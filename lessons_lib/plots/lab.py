@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..experiments.lab import CHECK_STEP
 from ..validation import check_array, check_int
-from .base import COLORS, LinePlot, LiveFigure
+from .base import COLORS, LinePlot, LiveFigure, _set_limits
 from .decision import DecisionPlot
 
 __all__ = ["HEATMAP_RANGE", "LabPlot", "heatmap_columns", "log_norms"]
@@ -212,15 +212,9 @@ class LabPlot:
         self.heat.set_extent((0.5, right, 0.5, n_layers + 0.5))
         # at least 10 steps wide, so a short run does not stretch over the axes
         last = max(float(n_steps), _MIN_STEPS)
-        _set_lim(self.ax_heat.set_xlim, self.ax_heat.get_xlim(), (0.5, last + 0.5))
-        _set_lim(self.ax_heat.set_ylim, self.ax_heat.get_ylim(), (0.5, n_layers + 0.5))
+        _set_limits(self.ax_heat.set_xlim, self.ax_heat.get_xlim(), (0.5, last + 0.5))
+        _set_limits(self.ax_heat.set_ylim, self.ax_heat.get_ylim(), (0.5, n_layers + 0.5))
         if n_steps < _MIN_STEPS:
-            _set_lim(self.loss.ax.set_xlim, self.loss.ax.get_xlim(), (0.0, _MIN_STEPS + 0.5))
+            _set_limits(self.loss.ax.set_xlim, self.loss.ax.get_xlim(), (0.0, _MIN_STEPS + 0.5))
         self.n_layers = n_layers
         return shown
-
-
-def _set_lim(setter: Any, current: tuple[float, float], wanted: tuple[float, float]) -> None:
-    # Setting a limit marks the axes stale (a redraw of its ticks) even when it is unchanged.
-    if tuple(map(float, current)) != tuple(map(float, wanted)):
-        setter(*wanted)
