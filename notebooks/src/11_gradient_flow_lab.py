@@ -120,13 +120,13 @@ for run in (sigmoid_run, tanh_run):
 # %% [markdown]
 # ## Recipes
 #
-# Three experiments to try in the lab, with what you should see (each number
+# Four experiments to try in the lab, with what you should see (each number
 # is checked by the test suite).
 #
 # 1. **Watch it vanish.** Keep the defaults (moons, depth 10, sigmoid, Glorot,
 #    η = 0.3) and train 500 steps. At the first step the colors run from dark
 #    at the bottom (layer 1: about $10^{-6}$) to bright at the top (the output
-#    layer: $10^{-2}$ to 1), five or more orders of magnitude. The loss settles
+#    layer: $10^{-2}$ to 1), about five orders of magnitude. The loss settles
 #    at 0.693, and once the upper layers have learned to answer 0.5 their
 #    gradients sink too: at step 500 every row is about the same dark blue,
 #    close to $10^{-6}$. Switch the activation to *tanh* and η to 0.03:
@@ -144,10 +144,11 @@ for run in (sigmoid_run, tanh_run):
 #    *He normal*, η = 0.3, and train 1000 steps. The training loss falls
 #    toward 0; the dashed test loss is lowest between steps 200 and 450 and
 #    then climbs back (it ends 1.07 to 2.4 times above its lowest value over
-#    five seeds): the network keeps growing more confident, also on the few
-#    test points it gets wrong. Reset with L2 λ = 0.01: now the test loss is
-#    still falling at step 1000 (within 2 % of its lowest), and its final value
-#    averaged over five seeds is 0.06 instead of 0.11. Dropout 0.2 lands in
+#    five random draws of the data and weights; the lab shows one of them):
+#    the network keeps growing more confident, also on the few test points it
+#    gets wrong. Set L2 λ to 0.01 and press Reset: now the test loss is still
+#    falling at step 1000 (within 2 % of its lowest), and its final value
+#    averaged over the five draws is 0.06 instead of 0.11. Dropout 0.2 lands in
 #    between (0.08). The test *accuracy* hardly moves (96 to 99.5 % in every run):
 #    the loss sees the confidence that the accuracy cannot.
 
