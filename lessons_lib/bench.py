@@ -135,7 +135,7 @@ def bench_explorer(*, depth: int = 50, width: int = 64, batch: int = 256, change
     import matplotlib.pyplot as plt
 
     from . import experiments
-    from .experiments import depth as _depth
+    from .experiments import vanishing as _depth
     from .plots import LinePlot
     from .widgets import gradient_explorer
 

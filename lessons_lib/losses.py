@@ -6,6 +6,7 @@ All losses average over the batch (``reduction="mean"``, the default) or sum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,10 @@ import numpy as np
 from .activations import sigmoid
 from .validation import check_array, check_bool, check_choice, check_same_shape
 
-__all__ = ["binary_cross_entropy", "mse", "softmax_cross_entropy"]
+__all__ = ["NAMES", "binary_cross_entropy", "get", "mse", "softmax_cross_entropy"]
+
+#: Loss names :func:`get` (and so ``MLP.step`` and ``training.train``) accept.
+NAMES = ("mse", "binary_cross_entropy", "softmax_cross_entropy")
 
 _REDUCTIONS = ("mean", "sum")
 
@@ -138,3 +142,22 @@ def softmax_cross_entropy(Z: Any, T: Any, *, reduction: str = "mean") -> tuple[f
     s = _scale(n, reduction)
     loss = -np.sum(onehot * log_s)
     return float(s * loss), s * (np.exp(log_s) * onehot.sum(axis=1, keepdims=True) - onehot)
+
+
+def _bce_logits(Y: Any, T: Any) -> tuple[float, np.ndarray]:
+    return binary_cross_entropy(Y, T, from_logits=True)
+
+
+def get(name: str) -> Callable[[Any, Any], tuple[float, np.ndarray]]:
+    """The loss ``fn(Y, T) -> (loss, dY)`` of a name in :data:`NAMES`, batch-averaged.
+
+    ``"binary_cross_entropy"`` and ``"softmax_cross_entropy"`` take the
+    network's output as **logits** (a linear output layer), the stable form.
+
+    Parameters
+    ----------
+    name : {"mse", "binary_cross_entropy", "softmax_cross_entropy"}
+    """
+    check_choice("loss", name, NAMES)
+    return {"mse": mse, "binary_cross_entropy": _bce_logits,
+            "softmax_cross_entropy": softmax_cross_entropy}[name]

@@ -15,17 +15,46 @@ Parameter keys are stable and ordered: ``"dense0.W"``, ``"dense0.b"``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import activations as _act
 from . import initializers as _init
+from . import losses as _losses
+from . import optim as _optim
 from .layers import Activation, BatchNorm, Dense, Dropout, Layer, Residual
 from .validation import check_array, check_bool, check_float, check_int
 
-__all__ = ["MLP"]
+__all__ = ["MLP", "StepResult"]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one :meth:`MLP.step` saw.
+
+    Attributes
+    ----------
+    loss : float
+        Loss of the batch before the update (data loss plus penalties).
+    grad_norm : float
+        Global norm of the gradient (penalties included) before clipping;
+        NaN when the step stopped before the gradient.
+    output : ndarray
+        The network's output on the batch (training mode).
+    overflow : str or None
+        None when the update was made; otherwise what overflowed float64
+        (``"the network's output"``, ``"the loss"`` or ``"the gradient"``)
+        and no parameter was changed.
+    """
+
+    loss: float
+    grad_norm: float
+    output: np.ndarray
+    overflow: str | None = None
 
 
 class MLP:
@@ -131,7 +160,7 @@ class MLP:
                 yield layer
 
     # -- passes ----------------------------------------------------------------
-    def forward(self, X: Any, training: bool = True) -> np.ndarray:
+    def forward(self, X: Any, training: bool = True, *, check: bool = True) -> np.ndarray:
         """Run the network on a batch.
 
         Parameters
@@ -139,19 +168,29 @@ class MLP:
         X : array_like, shape (N, layer_sizes[0])
         training : bool
             Training mode (batch statistics, dropout masks) or inference.
+        check : bool
+            Check ``X`` first. An inner loop that passes the same checked
+            array many times passes ``False``.
 
         Returns
         -------
         ndarray, shape (N, layer_sizes[-1])
         """
-        X = check_array("X", X, shape=(None, self.layer_sizes[0]))
-        training = check_bool("training", training)
+        if check:
+            X = check_array("X", X, shape=(None, self.layer_sizes[0]))
+            training = check_bool("training", training)
         for layer in self.layers:
             X = layer._forward(X, training)
         return X
 
-    def backward(self, dY: Any) -> np.ndarray:
+    def backward(self, dY: Any, *, check: bool = True) -> np.ndarray:
         """Backpropagate ``dY = dE/dY`` (shape of the last output); fill every ``grads``.
+
+        Parameters
+        ----------
+        dY : array_like, shape of the last output
+        check : bool
+            Check ``dY`` first (``False`` in a trusted inner loop).
 
         Returns
         -------
@@ -161,10 +200,92 @@ class MLP:
         last = self.layers[-1]
         if last._cache is None:
             raise RuntimeError("MLP.backward called before forward")
-        dY = check_array("dY", dY, shape=last._output_shape())
+        if check:
+            dY = check_array("dY", dY, shape=last._output_shape())
         for layer in reversed(self.layers):
             dY = layer._backward(dY)
         return dY
+
+    def step(self, X: Any, T: Any, *, optimizer: _optim.Optimizer,
+             loss: str | Callable[[Any, Any], tuple[float, np.ndarray]] = "mse",
+             clip_norm: float | None = None, clip_value: float | None = None,
+             l1: float = 0.0, l2: float = 0.0, check: bool = True) -> StepResult:
+        r"""One training step on the batch ``(X, T)``: forward, loss, backward, update.
+
+        In order: the output :math:`Y` (training mode), the loss and
+        :math:`\partial E/\partial Y`, backpropagation (which fills every layer's
+        ``grads``), the penalties' gradients added, clipping (by value, then by
+        global norm), and ``optimizer.step``. Each layer's ``grads`` keep the
+        data loss's gradient (what :mod:`lessons_lib.probes` reads); the
+        penalties and clipping only change what the optimizer receives.
+
+        Overflow is not an error: when the output, the loss or the gradient is
+        not finite the step stops before changing any parameter and says so
+        in :attr:`StepResult.overflow`.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, layer_sizes[0])
+        T : array_like
+            Targets in the form the loss expects (see :func:`lessons_lib.losses.get`).
+        optimizer : lessons_lib.optim.Optimizer
+            E.g. ``optim.SGD(lr=0.1)``; it keeps its state between steps.
+        loss : str or callable
+            A name from :data:`lessons_lib.losses.NAMES` (the two cross-entropies
+            take the output as logits) or ``fn(Y, T) -> (loss, dY)``.
+        clip_norm, clip_value : float, optional
+            Clip the gradient by global norm / by value before the update.
+        l1, l2 : float
+            Weight penalties :math:`\lambda` on the weight matrices, >= 0.
+        check : bool
+            Check every argument. A loop that calls ``step`` many times with
+            the same checked arguments passes ``False`` from the second call.
+
+        Returns
+        -------
+        StepResult
+        """
+        if check:
+            if not isinstance(optimizer, _optim.Optimizer):
+                raise TypeError(f"optimizer must be a lessons_lib.optim.Optimizer such as "
+                                f"optim.SGD(lr=0.1), got {type(optimizer).__name__}")
+            X = check_array("X", X, shape=(None, self.layer_sizes[0]))
+            if clip_norm is not None:
+                clip_norm = check_float("clip_norm", clip_norm, min_value=0.0,
+                                        min_inclusive=False)
+            if clip_value is not None:
+                clip_value = check_float("clip_value", clip_value, min_value=0.0,
+                                         min_inclusive=False)
+            l1 = check_float("l1", l1, min_value=0.0)
+            l2 = check_float("l2", l2, min_value=0.0)
+            if not callable(loss):
+                _losses.get(loss)
+        loss_fn = _losses.get(loss) if isinstance(loss, str) else loss
+        with np.errstate(all="ignore"):
+            Y = self.forward(X, training=True, check=False)
+            if not np.all(np.isfinite(Y)):
+                return StepResult(math.nan, math.nan, Y, "the network's output")
+            value, dY = loss_fn(Y, T)
+            if not math.isfinite(value):
+                return StepResult(value, math.nan, Y, "the loss")
+            self.backward(dY, check=False)
+            params = self.parameters()
+            grads = self.gradients()
+            for lam, penalty in ((l1, _optim.l1_penalty), (l2, _optim.l2_penalty)):
+                if lam:
+                    p_value, p_grads = penalty(params, lam)
+                    value += p_value
+                    grads = {k: g + p_grads[k] for k, g in grads.items()}
+            norm = _optim.global_norm(grads, check=False)
+            if not (math.isfinite(value) and math.isfinite(norm)):
+                what = "the loss" if not math.isfinite(value) else "the gradient"
+                return StepResult(value, norm, Y, what)
+            if clip_value is not None:
+                grads = _optim.clip_by_value(grads, clip_value)
+            if clip_norm is not None:
+                grads, _ = _optim.clip_by_global_norm(grads, clip_norm)
+            optimizer.step(params, grads, check=False)
+        return StepResult(value, norm, Y)
 
     # -- parameters --------------------------------------------------------------
     def parameters(self) -> dict[str, np.ndarray]:

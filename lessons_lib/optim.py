@@ -16,6 +16,7 @@ from .validation import check_array, check_float
 
 __all__ = [
     "SGD",
+    "Optimizer",
     "clip_by_global_norm",
     "clip_by_norm",
     "clip_by_value",
@@ -43,7 +44,75 @@ def _check_dict(name: str, value: Any, *, finite: bool = True) -> Mapping[str, n
     return value
 
 
-class SGD:
+def _check_step(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+    """Check that ``params`` and ``grads`` are float dicts with the same keys and shapes."""
+    _check_dict("params", params)
+    _check_dict("grads", grads)
+    if set(params) != set(grads):
+        raise ValueError(f"params and grads must have the same keys, got "
+                         f"{sorted(set(params) ^ set(grads))} in only one of them")
+    for k, w in params.items():
+        if grads[k].shape != w.shape:
+            raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] "
+                             f"{w.shape}, got {grads[k].shape}")
+
+
+class Optimizer:
+    r"""What every optimizer shares: a learning rate, per-parameter state, one ``step``.
+
+    A new optimizer is one subclass that implements :meth:`_update` (how one
+    array moves, given its gradient and its own state); :meth:`step` checks
+    the inputs and calls it for every parameter.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`. It may be changed between steps
+        (``opt.lr = 0.01``), e.g. by a learning-rate schedule.
+
+    Attributes
+    ----------
+    state : dict
+        Per-parameter state by key (a velocity, running averages, ...); empty
+        until the first step.
+    steps : int
+        Steps taken so far.
+    """
+
+    def __init__(self, lr: float) -> None:
+        self.lr = check_float("lr", lr, min_value=0.0, min_inclusive=False)
+        self.state: dict[str, Any] = {}
+        self.steps = 0
+
+    def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray], *,
+             check: bool = True) -> None:
+        """Update ``params`` in place from ``grads`` (same keys and shapes).
+
+        Parameters
+        ----------
+        params, grads : dict of str to ndarray
+            As returned by ``model.parameters()`` / ``model.gradients()``.
+        check : bool
+            Check the two dicts first (keys, shapes, finite values). A trusted
+            inner loop that has already checked them passes ``False``.
+        """
+        if check:
+            _check_step(params, grads)
+        self.steps += 1
+        for key, w in params.items():
+            self._update(key, w, grads[key])
+
+    def _update(self, key: str, w: np.ndarray, g: np.ndarray) -> None:
+        """Move the array ``w`` (parameter ``key``) in place, given its gradient ``g``."""
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget the per-parameter state, as if no step had been taken."""
+        self.state.clear()
+        self.steps = 0
+
+
+class SGD(Optimizer):
     r"""Stochastic gradient descent with optional (heavy-ball) momentum.
 
     .. math:: v \leftarrow \mu v - \eta\,g, \qquad w \leftarrow w + v
@@ -59,39 +128,36 @@ class SGD:
     """
 
     def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
-        self.lr = check_float("lr", lr, min_value=0.0, min_inclusive=False)
+        super().__init__(lr)
         self.momentum = check_float("momentum", momentum, min_value=0.0, max_value=1.0,
                                     max_inclusive=False)
-        self.velocity: dict[str, np.ndarray] = {}
 
-    def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
-        """Update ``params`` in place from ``grads`` (same keys)."""
-        _check_dict("params", params)
-        _check_dict("grads", grads)
-        if set(params) != set(grads):
-            raise ValueError(f"params and grads must have the same keys, got "
-                             f"{sorted(set(params) ^ set(grads))} in only one of them")
-        for k, w in params.items():
-            if grads[k].shape != w.shape:
-                raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] "
-                                 f"{w.shape}, got {grads[k].shape}")
-        for k, w in params.items():
-            g = grads[k]
-            if self.momentum:
-                v = self.velocity.get(k)
-                v = -self.lr * g if v is None else self.momentum * v - self.lr * g
-                self.velocity[k] = v
-                w += v
-            else:
-                w -= self.lr * g
+    @property
+    def velocity(self) -> dict[str, np.ndarray]:
+        """The velocity :math:`v` of every parameter (empty without momentum)."""
+        return self.state
+
+    def _update(self, key: str, w: np.ndarray, g: np.ndarray) -> None:
+        if self.momentum:
+            v = self.state.get(key)
+            v = -self.lr * g if v is None else self.momentum * v - self.lr * g
+            self.state[key] = v
+            w += v
+        else:
+            w -= self.lr * g
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum})"
 
 
-def global_norm(grads: Mapping[str, np.ndarray]) -> float:
-    r"""Euclidean norm of all gradients together, :math:`\sqrt{\sum_k \|g_k\|^2}`."""
-    _check_dict("grads", grads)
+def global_norm(grads: Mapping[str, np.ndarray], *, check: bool = True) -> float:
+    r"""Euclidean norm of all gradients together, :math:`\sqrt{\sum_k \|g_k\|^2}`.
+
+    With ``check=False`` (a trusted inner loop) ``grads`` is not checked and
+    a non-finite gradient gives a non-finite norm instead of an error.
+    """
+    if check:
+        _check_dict("grads", grads)
     return math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
 
 

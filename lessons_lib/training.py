@@ -21,8 +21,8 @@ from .validation import check_array, check_choice, check_float, check_int
 
 __all__ = ["LOSSES", "TrainResult", "accuracy", "train"]
 
-#: Loss names accepted by :func:`train`, with the output they expect.
-LOSSES = ("mse", "binary_cross_entropy", "softmax_cross_entropy")
+#: Loss names accepted by :func:`train` (see :func:`lessons_lib.losses.get`).
+LOSSES = _losses.NAMES
 
 
 @dataclass
@@ -49,14 +49,6 @@ class TrainResult:
     steps: int
     diverged: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _loss_fn(name: str, Y: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
-    if name == "mse":
-        return _losses.mse(Y, T)
-    if name == "binary_cross_entropy":
-        return _losses.binary_cross_entropy(Y, T, from_logits=True)
-    return _losses.softmax_cross_entropy(Y, T)
 
 
 def train(model: Any, X: Any, T: Any, *, loss: str = "mse", lr: float = 0.1, steps: int = 100,
@@ -139,35 +131,14 @@ def train(model: Any, X: Any, T: Any, *, loss: str = "mse", lr: float = 0.1, ste
             idx = order[pos:pos + batch_size]
             pos += batch_size
             xb, tb = X[idx], T[idx]
-        with np.errstate(all="ignore"):
-            Y = model.forward(xb)
-            if not np.all(np.isfinite(Y)):
-                diverged = True
-                break
-            value, dY = _loss_fn(loss, Y, tb)
-            if not np.isfinite(value):
-                diverged = True
-                break
-            model.backward(dY)
-            params = model.parameters()
-            grads = model.gradients()
-            for lam, penalty in ((l1, optim.l1_penalty), (l2, optim.l2_penalty)):
-                if lam:
-                    p_value, p_grads = penalty(params, lam)
-                    value += p_value
-                    grads = {k: g + p_grads[k] for k, g in grads.items()}
-            norm = optim.global_norm(grads)
-            if not np.isfinite(norm):
-                diverged = True
-                break
-            if clip_value is not None:
-                grads = optim.clip_by_value(grads, clip_value)
-            if clip_norm is not None:
-                grads, _ = optim.clip_by_global_norm(grads, clip_norm)
-            history.record(model, value)
-            losses_.append(value)
-            norms.append(norm)
-            opt.step(params, grads)
+        step = model.step(xb, tb, optimizer=opt, loss=loss, clip_norm=clip_norm,
+                          clip_value=clip_value, l1=l1, l2=l2, check=False)
+        if step.overflow:
+            diverged = True
+            break
+        history.record(model, step.loss)
+        losses_.append(step.loss)
+        norms.append(step.grad_norm)
     return TrainResult(loss=np.array(losses_), history=history, grad_norm=np.array(norms),
                        steps=len(losses_), diverged=diverged)
 

@@ -696,9 +696,9 @@ def test_each_known_mistake_is_rejected_with_its_diagnosis(name, key):
 
 
 def test_every_listed_mistake_of_a_check_is_exercised_by_a_test():
-    from lessons_lib.exercises import lessons, recurrent, start
+    from lessons_lib.exercises import lessons, residual_lstm, start
 
-    listed = {name for module in (lessons, recurrent, start) for attr in dir(module)
+    listed = {name for module in (lessons, residual_lstm, start) for attr in dir(module)
               if attr.endswith("_MISTAKES") or attr == "_MISTAKES"
               for name in (m.name for m in getattr(module, attr))}
     tested = {key.split("/")[0] for wrong in WRONG.values() for key in wrong}

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons_lib import data, exercises, gradcheck
-from lessons_lib.experiments import delta as dr
+from lessons_lib.experiments import delta_rule as dr
 from lessons_lib.experiments.perceptron import initial_weights, with_bias
-from lessons_lib.plots.surface import SurfacePlot
-from lessons_lib.widgets.delta import SURFACE_EXTENT, delta_rule_panel
+from lessons_lib.plots.delta_rule import SurfacePlot
+from lessons_lib.widgets.delta_rule import SURFACE_EXTENT, delta_rule_panel
 
 
 def arg(name: str) -> str:

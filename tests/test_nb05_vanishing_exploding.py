@@ -194,7 +194,7 @@ def test_claim_a_true_bound_is_about_2g_per_layer_and_5e8_times_too_loose():
 
 def test_claim_estimate_is_the_product_of_the_per_layer_factors():
     """The estimate is prod sqrt(n Var(W) E[f'^2]) with E over N(0, Var(net^l))."""
-    from lessons_lib.experiments.init import gaussian_moments
+    from lessons_lib.experiments.initialization import gaussian_moments
 
     L, n = 6, 64
     est = experiments.gradient_estimate(L, activation="tanh", weight_scale=1.7)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import lessons_lib as ll
 from lessons_lib import experiments
-from lessons_lib.experiments.init import (
+from lessons_lib.experiments.initialization import (
     INIT_PANEL_ACTIVATIONS,
     INIT_PANEL_INITS,
     count_distinct_units,
@@ -28,8 +28,8 @@ from lessons_lib.experiments.init import (
     init_profile,
     variance_recursion,
 )
-from lessons_lib.plots.init import InitPlot
-from lessons_lib.widgets.init import INIT_LABELS, InitExplorer, init_explorer
+from lessons_lib.plots.initialization import InitPlot
+from lessons_lib.widgets.initialization import INIT_LABELS, InitExplorer, init_explorer
 
 DEPTH = 50
 
@@ -73,7 +73,7 @@ def test_moments_agree_with_monte_carlo(name, q):
 
 def test_slope_moment_uses_the_true_derivative():
     """E[f'(z)^2] from the analytic derivative equals the one from finite differences."""
-    from lessons_lib.experiments import init as mod
+    from lessons_lib.experiments import initialization as mod
 
     q, h = 1.7, 1e-6
     for name in ("tanh", "sigmoid", "selu", "softplus"):

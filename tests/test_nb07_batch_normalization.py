@@ -12,7 +12,7 @@ from panel_checks import move as _move
 
 from lessons_lib import activations, data, exercises, gradcheck, layers, training
 from lessons_lib.experiments import batchnorm as E
-from lessons_lib.experiments.init import variance_recursion
+from lessons_lib.experiments.initialization import variance_recursion
 from lessons_lib.model import MLP
 from lessons_lib.plots import batchnorm as P
 from lessons_lib.widgets import batchnorm as Wb

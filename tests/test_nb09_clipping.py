@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 
 from lessons_lib import data, losses, optim, probes, training
 from lessons_lib.experiments import clipping as C
-from lessons_lib.experiments.recurrent import rnn_gradient_through_time
+from lessons_lib.experiments.residual_lstm import rnn_gradient_through_time
 from lessons_lib.model import MLP
 from lessons_lib.plots.clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from lessons_lib.widgets.clipping import (
@@ -353,7 +353,7 @@ def test_weight_histogram_counts_every_weight():
 
 
 def test_claim_w_h_has_spectral_radius_about_one():
-    from lessons_lib.experiments.recurrent import _unit_recurrent_weights
+    from lessons_lib.experiments.residual_lstm import _unit_recurrent_weights
 
     _, W_h = _unit_recurrent_weights(0, 8, 32, 1)
     radius = np.max(np.abs(np.linalg.eigvals(W_h)))

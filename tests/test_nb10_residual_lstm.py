@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from lessons_lib import activations, data, layers, training
-from lessons_lib.exercises.recurrent import check_rnn_step_backward
+from lessons_lib.exercises.residual_lstm import check_rnn_step_backward
 from lessons_lib.experiments import pretraining as P
-from lessons_lib.experiments import recurrent as E
+from lessons_lib.experiments import residual_lstm as E
 from lessons_lib.gradcheck import numerical_gradient, rel_error
 from lessons_lib.initializers import get as get_init
 from lessons_lib.model import MLP
 from lessons_lib.recurrent import LSTM, RNN, rnn_step_backward, rnn_step_forward
-from lessons_lib.widgets.recurrent import (
+from lessons_lib.widgets.residual_lstm import (
     ResidualPanel,
     RnnLstmPanel,
     residual_panel,

@@ -49,7 +49,7 @@ from .lessons import (
     check_sigmoid_grad,
     check_variance_scaling_std,
 )
-from .recurrent import check_rnn_step_backward
+from .residual_lstm import check_rnn_step_backward
 from .start import check_repeated_factor
 from .vanishing import check_gradient_ratio
 

@@ -10,7 +10,7 @@ steps, so the best case is :math:`0.25^{L-1}`.
 
 :func:`check_gradient_ratio` compares the prediction with that number at
 several depths and, next to it, reports the estimate with the actual slopes
-(:func:`lessons_lib.experiments.init.gradient_estimate`, the explorer's
+(:func:`lessons_lib.experiments.initialization.gradient_estimate`, the explorer's
 dashed line) and the ratio *measured* on the explorer's network.
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..experiments.depth import gradient_profile
-from ..experiments.init import gradient_estimate
+from ..experiments.initialization import gradient_estimate
+from ..experiments.vanishing import gradient_profile
 from .base import DEFAULT_TIMEOUT, Mistake, Verdict, call_with_timeout, run_check
 
 __all__ = ["RATIO_DEPTHS", "check_gradient_ratio", "measured_ratio"]

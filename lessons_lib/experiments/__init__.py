@@ -3,10 +3,10 @@
 One module per topic, each importable as ``ll.experiments.<topic>``; the main
 entry points are re-exported here. Constants stay in their modules.
 
-* :mod:`.perceptron` (01), :mod:`.delta` (02), :mod:`.backprop` (03),
-  :mod:`.activation` (04), :mod:`.depth` (05, 07, 10 — gradient and activation
-  profiles of deep stacks), :mod:`.init` (06), :mod:`.batchnorm` (07),
-  :mod:`.dropout` (08), :mod:`.clipping` (09), :mod:`.recurrent` and
+* :mod:`.perceptron` (01), :mod:`.delta_rule` (02), :mod:`.backprop` (03),
+  :mod:`.activation` (04), :mod:`.vanishing` (05, 07, 10 — gradient and activation
+  profiles of deep stacks), :mod:`.initialization` (06), :mod:`.batchnorm` (07),
+  :mod:`.dropout` (08), :mod:`.clipping` (09), :mod:`.residual_lstm` and
   :mod:`.pretraining` (10), :mod:`.lab` (11).
 """
 
@@ -15,21 +15,27 @@ from . import (
     backprop,
     batchnorm,
     clipping,
-    delta,
-    depth,
+    delta_rule,
     dropout,
-    init,
+    initialization,
     lab,
     perceptron,
     pretraining,
-    recurrent,
+    residual_lstm,
+    vanishing,
 )
 from .activation import activation_curve, collapse_linear, dead_relu_run, saturation_share
 from .backprop import backward_pass, forward_pass, train_xor
 from .batchnorm import bn_gradient_profiles, running_mean_trace
 from .clipping import clip_comparison, clipping_run, cosine_similarity, penalty_run
-from .delta import delta_rule_update, descent_path, linear_hessian, lr_threshold
-from .depth import (
+from .delta_rule import delta_rule_update, descent_path, linear_hessian, lr_threshold
+from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_seeds, overfit_sweep
+from .initialization import gradient_estimate, init_profile, variance_recursion
+from .lab import LabRun, build_model, lab_data, lab_settings
+from .perceptron import perceptron_output, train_perceptron
+from .pretraining import pretraining_comparison
+from .residual_lstm import bptt_profile, residual_profile
+from .vanishing import (
     MAX_BATCH,
     MAX_DEPTH,
     MAX_WIDTH,
@@ -38,12 +44,6 @@ from .depth import (
     gradient_envelope,
     gradient_profile,
 )
-from .dropout import ensemble_size, monte_carlo_mean, overfit_run, overfit_seeds, overfit_sweep
-from .init import gradient_estimate, init_profile, variance_recursion
-from .lab import LabRun, build_model, lab_data, lab_settings
-from .perceptron import perceptron_output, train_perceptron
-from .pretraining import pretraining_comparison
-from .recurrent import bptt_profile, residual_profile
 
 __all__ = [
     "MAX_BATCH",
@@ -66,9 +66,9 @@ __all__ = [
     "collapse_linear",
     "cosine_similarity",
     "dead_relu_run",
-    "delta",
+    "delta_rule",
     "delta_rule_update",
-    "depth",
+    "vanishing",
     "descent_path",
     "dropout",
     "ensemble_size",
@@ -76,7 +76,7 @@ __all__ = [
     "gradient_envelope",
     "gradient_estimate",
     "gradient_profile",
-    "init",
+    "initialization",
     "init_profile",
     "lab",
     "lab_data",
@@ -92,7 +92,7 @@ __all__ = [
     "perceptron_output",
     "pretraining",
     "pretraining_comparison",
-    "recurrent",
+    "residual_lstm",
     "residual_profile",
     "running_mean_trace",
     "saturation_share",

@@ -24,7 +24,7 @@ import numpy as np
 from .. import activations as _act
 from ..layers import BatchNorm
 from ..validation import check_choice, check_float, check_int
-from .depth import MAX_DEPTH, MAX_WIDTH, QUANTITIES, gradient_profile
+from .vanishing import MAX_DEPTH, MAX_WIDTH, QUANTITIES, gradient_profile
 
 __all__ = [
     "BN_ACTIVATIONS",

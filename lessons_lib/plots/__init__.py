@@ -7,12 +7,12 @@ drew; no global matplotlib state is changed. One module per kind of figure:
 * :mod:`.base` — :class:`LinePlot`, :class:`LiveFigure`, :func:`new_figure`, :func:`show_static`,
   :func:`plot_gradient_profile`, the color palette;
 * :mod:`.decision` — :class:`DecisionPlot`, decision regions of 2-D classifiers;
-* :mod:`.surface` (02), :mod:`.activation` (03, 04), :mod:`.init` (06),
+* :mod:`.delta_rule` (02), :mod:`.activation` (03, 04), :mod:`.initialization` (06),
   :mod:`.batchnorm` (07), :mod:`.dropout` (08), :mod:`.clipping` (09),
   :mod:`.lab` (11).
 """
 
-from . import activation, batchnorm, clipping, dropout, init, lab, surface
+from . import activation, batchnorm, clipping, delta_rule, dropout, initialization, lab
 from .activation import DualLinePlot, plot_activation_gallery
 from .base import (
     COLORS,
@@ -27,10 +27,10 @@ from .base import (
 from .batchnorm import plot_bn_profiles, plot_bn_training, plot_running_means
 from .clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from .decision import DecisionPlot, grid
+from .delta_rule import SurfacePlot
 from .dropout import plot_decision_maps, plot_overfit_curves
-from .init import InitPlot
+from .initialization import InitPlot
 from .lab import LabPlot
-from .surface import SurfacePlot
 
 __all__ = [
     "COLORS",
@@ -48,7 +48,7 @@ __all__ = [
     "clipping",
     "dropout",
     "grid",
-    "init",
+    "initialization",
     "lab",
     "new_figure",
     "plot_activation_gallery",
@@ -62,5 +62,5 @@ __all__ = [
     "plot_weight_norms",
     "prepare_live_canvas",
     "show_static",
-    "surface",
+    "delta_rule",
 ]

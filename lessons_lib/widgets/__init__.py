@@ -17,14 +17,14 @@ from .backprop import BackpropPanel, backprop_panel
 from .base import Panel, is_live, prepare_live_canvas
 from .batchnorm import BNGradientPanel, RunningMeanPanel, bn_gradient_panel, running_mean_panel
 from .clipping import ClipPanel, PenaltyPanel, clip_panel, penalty_panel
-from .delta import DeltaRulePanel, delta_rule_panel
+from .delta_rule import DeltaRulePanel, delta_rule_panel
 from .dropout import DropoutPanel, dropout_panel
-from .explorer import EXPLORER_ACTIVATIONS, EXPLORER_INITS, GradientExplorer, gradient_explorer
-from .init import InitExplorer, init_explorer
+from .initialization import InitExplorer, init_explorer
 from .lab import GradientFlowLab, gradient_flow_lab
 from .perceptron import PerceptronPanel, perceptron_panel
-from .recurrent import ResidualPanel, RnnLstmPanel, residual_panel, rnn_lstm_panel
+from .residual_lstm import ResidualPanel, RnnLstmPanel, residual_panel, rnn_lstm_panel
 from .start import widget_check
+from .vanishing import EXPLORER_ACTIVATIONS, EXPLORER_INITS, GradientExplorer, gradient_explorer
 
 __all__ = [
     "EXPLORER_ACTIVATIONS",

@@ -50,10 +50,10 @@
 %matplotlib widget
 import numpy as np
 import lessons_lib as ll
-import lessons_lib.experiments.delta as dr                  # this lesson's experiments
+import lessons_lib.experiments.delta_rule as dr                  # this lesson's experiments
 from lessons_lib.experiments.perceptron import initial_weights, with_bias
-from lessons_lib.plots.surface import SurfacePlot
-from lessons_lib.widgets.delta import SURFACE_EXTENT, delta_rule_panel
+from lessons_lib.plots.delta_rule import SurfacePlot
+from lessons_lib.widgets.delta_rule import SURFACE_EXTENT, delta_rule_panel
 
 # %% [markdown]
 # ## A sigmoid unit learns AND

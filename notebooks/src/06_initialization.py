@@ -33,7 +33,7 @@ import lessons_lib as ll
 # and count how many *different* units each hidden layer ends up with:
 
 # %%
-from lessons_lib.experiments.init import count_distinct_units
+from lessons_lib.experiments.initialization import count_distinct_units
 
 rng = np.random.default_rng(2)
 X = rng.standard_normal((40, 2))
@@ -170,7 +170,7 @@ for name, init in recipes.items():
 # Compare it with a real 50-layer ReLU stack, 64 units wide:
 
 # %%
-from lessons_lib.experiments.init import init_profile, variance_recursion
+from lessons_lib.experiments.initialization import init_profile, variance_recursion
 
 depth = 50
 inits = {"He normal": "he_normal", "Glorot uniform": "glorot_uniform",
@@ -232,7 +232,7 @@ _ = ll.plots.show_static(plot.fig)
 # not exponentially.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.init import init_explorer
+from lessons_lib.widgets.initialization import init_explorer
 
 init_explorer(depth=50)
 
@@ -294,7 +294,7 @@ for label, (act, init) in panel_runs.items():
 # recursion's $\prod\sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[\sigma'^2]}$:
 
 # %%
-from lessons_lib.experiments.init import variance_recursion
+from lessons_lib.experiments.initialization import variance_recursion
 
 print(f"{'weight scale':>12}{'‖δ¹‖ ÷ ‖δ³⁰‖ over five draws':>30}{'estimate':>10}"
       f"{'std of net':>12}")
@@ -333,7 +333,7 @@ ll.widgets.gradient_explorer(depth=30, activation="sigmoid", init="glorot_unifor
 # normal input comes out with mean 0 and variance 1 again:
 
 # %%
-from lessons_lib.experiments.init import gaussian_moments
+from lessons_lib.experiments.initialization import gaussian_moments
 
 m = gaussian_moments("selu", 1.0)
 print(f"net ~ N(0, 1):  E[selu(net)] = {round(m['mean'], 4) + 0.0:.4f},  "

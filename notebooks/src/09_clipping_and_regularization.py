@@ -29,7 +29,7 @@ from lessons_lib.experiments.clipping import (LAMBDA_GRID, clip_comparison, clip
                                               cosine_similarity, example_gradient,
                                               exploding_gradients, exploding_model,
                                               penalty_run)
-from lessons_lib.experiments.recurrent import rnn_gradient_through_time
+from lessons_lib.experiments.residual_lstm import rnn_gradient_through_time
 from lessons_lib.plots.clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
 from lessons_lib.widgets.clipping import clip_panel, penalty_panel
 

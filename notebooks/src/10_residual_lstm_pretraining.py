@@ -23,11 +23,11 @@ import lessons_lib as ll
 # the exercise check.
 
 # %%
-from lessons_lib.exercises.recurrent import check_rnn_step_backward
+from lessons_lib.exercises.residual_lstm import check_rnn_step_backward
 from lessons_lib.experiments.pretraining import pretrain_layers
-from lessons_lib.experiments.recurrent import bptt_profile, residual_profile
+from lessons_lib.experiments.residual_lstm import bptt_profile, residual_profile
 from lessons_lib.recurrent import LSTM, RNN
-from lessons_lib.widgets.recurrent import residual_panel, rnn_lstm_panel
+from lessons_lib.widgets.residual_lstm import residual_panel, rnn_lstm_panel
 
 # %% [markdown]
 # ## Identity shortcuts

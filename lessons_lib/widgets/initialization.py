@@ -1,8 +1,8 @@
 """The initialization panel of notebook 06: init × activation × depth, live.
 
-Compute is :func:`lessons_lib.experiments.init.init_profile` (measured
+Compute is :func:`lessons_lib.experiments.initialization.init_profile` (measured
 per-layer activation std and ``‖δ‖`` with the variance-recursion theory);
-drawing is :class:`lessons_lib.plots.init.InitPlot`; this module only wires
+drawing is :class:`lessons_lib.plots.initialization.InitPlot`; this module only wires
 the controls.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import ipywidgets as ipw
 import numpy as np
 
-from ..experiments.init import INIT_PANEL_ACTIVATIONS, INIT_PANEL_INITS, init_profile
-from ..plots.init import InitPlot
+from ..experiments.initialization import INIT_PANEL_ACTIVATIONS, INIT_PANEL_INITS, init_profile
+from ..plots.initialization import InitPlot
 from ..validation import check_choice, check_int
 from .base import Panel, panel_factory
 
@@ -101,7 +101,7 @@ def init_explorer(**initial: Any) -> InitExplorer:
     ----------
     **initial
         Starting values: ``init`` ("he_normal", one of
-        :data:`~lessons_lib.experiments.init.INIT_PANEL_INITS`), ``activation``
+        :data:`~lessons_lib.experiments.initialization.INIT_PANEL_INITS`), ``activation``
         ("relu"), ``depth`` (30), ``seed`` (0..4); sizes ``max_depth`` (50),
         ``width`` (64) and ``batch`` (256).
 

@@ -6,7 +6,7 @@
   recurrent-scale sliders; :math:`\\|\\partial E/\\partial h_t\\|` per time
   step for a plain RNN and an LSTM (log scale).
 
-Compute is :mod:`lessons_lib.experiments.recurrent`; drawing is
+Compute is :mod:`lessons_lib.experiments.residual_lstm`; drawing is
 :class:`lessons_lib.plots.LinePlot`.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as ipw
 import numpy as np
 
-from ..experiments import recurrent as _exp
+from ..experiments import residual_lstm as _exp
 from ..plots.base import LinePlot
 from ..validation import check_choice, check_float, check_int
 from .base import Panel, panel_factory

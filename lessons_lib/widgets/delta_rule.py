@@ -1,7 +1,7 @@
 """The delta-rule panel of notebook 02: η against convergence or divergence.
 
-Compute is :func:`lessons_lib.experiments.delta.descent_path` (memoized);
-drawing is a :class:`~lessons_lib.plots.surface.SurfacePlot` (loss surface,
+Compute is :func:`lessons_lib.experiments.delta_rule.descent_path` (memoized);
+drawing is a :class:`~lessons_lib.plots.delta_rule.SurfacePlot` (loss surface,
 drawn once, with the path) beside a :class:`~lessons_lib.plots.LinePlot`
 (:math:`E - E_{\\min}` per step, log scale); this module only wires the slider.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as ipw
 import numpy as np
 
-from ..experiments.delta import (
+from ..experiments.delta_rule import (
     DEFAULT_START,
     descent_path,
     linear_minimum,
@@ -23,7 +23,7 @@ from ..experiments.delta import (
 )
 from ..plots import LinePlot
 from ..plots.base import new_figure
-from ..plots.surface import SurfacePlot
+from ..plots.delta_rule import SurfacePlot
 from ..validation import check_array, check_float, check_int
 from .base import Panel, panel_factory
 
@@ -96,7 +96,7 @@ def delta_rule_panel(**initial: Any) -> DeltaRulePanel:
     **initial
         Starting values: ``lr`` (0.3; the slider spans 0.01 to 1.5 η*),
         ``steps`` (40), ``start`` (``DEFAULT_START``), data set ``n`` (10) and
-        ``seed`` (0) of :func:`~lessons_lib.experiments.delta.toy_line`.
+        ``seed`` (0) of :func:`~lessons_lib.experiments.delta_rule.toy_line`.
 
     Returns
     -------

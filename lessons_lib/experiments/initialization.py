@@ -38,7 +38,7 @@ import numpy as np
 from .. import activations as _act
 from .. import initializers as _init
 from ..validation import check_array, check_float, check_int
-from .depth import MAX_DEPTH, MAX_WIDTH, activation_profile, gradient_profile
+from .vanishing import MAX_DEPTH, MAX_WIDTH, activation_profile, gradient_profile
 
 __all__ = [
     "INIT_PANEL_ACTIVATIONS",

@@ -3,7 +3,7 @@
 :class:`InitPlot` draws, for one deep stack at initialization, the standard
 deviation of every layer's output (left) and the learning-signal norm
 :math:`\\|\\delta^l\\|` (right), each measured (solid) with the theory of
-:func:`lessons_lib.experiments.init.variance_recursion` over it (dashed).
+:func:`lessons_lib.experiments.initialization.variance_recursion` over it (dashed).
 The artists are made once; :meth:`InitPlot.update` moves them.
 """
 
@@ -58,7 +58,8 @@ class InitPlot:
                                            "theory": _THEORY_STYLE})
 
     def update(self, result: Mapping[str, Any]) -> str:
-        """Move the lines to ``result`` (from :func:`~lessons_lib.experiments.init.init_profile`).
+        """Move the lines to ``result`` (from
+        :func:`~lessons_lib.experiments.initialization.init_profile`).
 
         Returns the notes of both halves (overflow / underflow), "" when clean.
         """

@@ -247,7 +247,7 @@ def gradient_envelope(depth: int, *, width: int = 64, activation: str = "sigmoid
     up to about :math:`2g`, and the output error can line up with them) nor a
     good estimate where the slopes vary (half of ReLU's slopes are 0); for the
     estimate with the actual slopes see
-    :func:`lessons_lib.experiments.init.gradient_estimate`.
+    :func:`lessons_lib.experiments.initialization.gradient_estimate`.
 
     Parameters
     ----------
