@@ -5,7 +5,7 @@ One import gives every module::
     import lessons_lib as ll
     model = ll.model.MLP([2, 16, 16, 1], activation="tanh", seed=0)
 
-Layers of the house, bottom up (nothing imports upward): ``validation`` ->
+Layers of the house, bottom up (nothing imports upward): ``validation``, ``speed`` ->
 ``activations``, ``initializers``, ``losses``, ``optim``, ``data`` ->
 ``layers`` -> ``model`` -> ``probes``, ``gradcheck``, ``training`` ->
 ``experiments`` -> ``exercises``; the drawing and widget modules (which need matplotlib and
@@ -30,6 +30,7 @@ from . import (
     optim,
     probes,
     recurrent,
+    speed,
     training,
     validation,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "probes",
     "recurrent",
     "training",
+    "speed",
     "validation",
 ]
 

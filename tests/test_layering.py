@@ -1,6 +1,6 @@
 """CONTRIBUTING's layer diagram, enforced: no module of lessons_lib imports upward.
 
-Bottom up: ``validation`` → ``activations``, ``initializers``, ``losses``,
+Bottom up: ``validation``, ``speed`` → ``activations``, ``initializers``, ``losses``,
 ``optim``, ``data`` → ``layers`` (and ``recurrent``, a model piece of the same
 kind) → ``model`` → ``probes``, ``gradcheck``, ``training`` → ``experiments``
 → ``plots`` → ``widgets`` → ``exercises``. Modules of one layer may use each
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lessons_lib"
 
 LAYERS = [
-    {"validation"},
+    {"validation", "speed"},
     {"activations", "initializers", "losses", "optim", "data"},
     {"layers", "recurrent"},
     {"model"},
