@@ -9,7 +9,9 @@ diagnosis* (``details["mistake"]``).
 
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
 import re
 import threading
 from pathlib import Path
@@ -512,7 +514,7 @@ CLIP_WRONG = {
 
 
 # ---------------------------------------------------------------------------
-# 05 · gradient ratio (its lesson's tests cover the table)
+# 05 · gradient ratio (its lesson's tests cover the table beside the verdict)
 # ---------------------------------------------------------------------------
 
 def gradient_ratio_ok(depth):
@@ -524,6 +526,13 @@ def gradient_ratio_loop(depth):
     for _ in range(depth - 1):
         r /= 4
     return r
+
+
+GRADIENT_RATIO_WRONG = {
+    "one_step_too_many": lambda depth: 0.25 ** depth,
+    "grows": lambda depth: 4.0 ** (depth - 1),
+    "times_not_power": lambda depth: 0.25 * (depth - 1),
+}
 
 
 # ---------------------------------------------------------------------------
@@ -602,6 +611,7 @@ WRONG = {
     "check_leaky_relu_grad": LEAKY_WRONG,
     "check_variance_scaling_std": VARIANCE_SCALING_WRONG,
     "check_batchnorm_forward": BATCHNORM_WRONG,
+    "check_gradient_ratio": GRADIENT_RATIO_WRONG,
     "check_dropout_forward": DROPOUT_WRONG,
     "check_clip_by_norm": CLIP_WRONG,
     "check_rnn_step_backward": RNN_WRONG,
@@ -675,7 +685,7 @@ def _ellipsis_body(*args):
 def test_every_check_is_covered():
     found = sorted(n for n in exercises.__all__ if n.startswith("check_"))
     assert found == sorted([*NAMES, *TAKES_A_VALUE])
-    assert set(WRONG) == set(NAMES) - {"check_gradient_ratio"}   # its lesson tests its mistakes
+    assert set(WRONG) == set(NAMES)
 
 
 @pytest.mark.parametrize(("name", "k"), CORRECT_CASES)
@@ -695,12 +705,32 @@ def test_each_known_mistake_is_rejected_with_its_diagnosis(name, key):
     assert "Hint 1 of 3" in verdict.message and "Hint 2" not in verdict.message
 
 
-def test_every_listed_mistake_of_a_check_is_exercised_by_a_test():
-    from lessons_lib.exercises import lessons, residual_lstm, start
+def _modules(package):
+    """The modules of a subpackage of lessons_lib, by name."""
+    return {m.name: importlib.import_module(f"{package.__name__}.{m.name}")
+            for m in pkgutil.iter_modules(package.__path__)}
 
-    listed = {name for module in (lessons, residual_lstm, start) for attr in dir(module)
-              if attr.endswith("_MISTAKES") or attr == "_MISTAKES"
+
+def test_one_exercise_module_per_lesson_named_like_the_other_subpackages():
+    from lessons_lib import experiments
+
+    modules = _modules(exercises)
+    assert set(modules) == {"base", "start", "perceptron", "delta_rule", "backprop",
+                            "activation", "vanishing", "initialization", "batchnorm", "dropout",
+                            "clipping", "residual_lstm", "lab"}
+    assert set(modules) - {"base", "start"} <= set(_modules(experiments))
+    # the package re-exports every check of its modules, and those only
+    checks = {n: getattr(module, n) for module in modules.values() for n in module.__all__
+              if n.startswith("check_")}
+    assert sorted(checks) == sorted(n for n in exercises.__all__ if n.startswith("check_"))
+    assert all(getattr(exercises, n) is fn for n, fn in checks.items())
+
+
+def test_every_listed_mistake_of_a_check_is_exercised_by_a_test():
+    listed = {name for module in _modules(exercises).values() for attr in dir(module)
+              if attr.endswith("_MISTAKES")
               for name in (m.name for m in getattr(module, attr))}
+    assert {"one_step_too_many", "no_tanh_slope", "one_short", "no_slope"} <= listed
     tested = {key.split("/")[0] for wrong in WRONG.values() for key in wrong}
     # names the test students reach under a differently named diagnosis are listed here
     reached_otherwise = {"axis_1_square"}
