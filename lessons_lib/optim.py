@@ -1,4 +1,4 @@
-r"""Parameter updates, gradient clipping and weight penalties (notebooks 02, 09, 11).
+r"""Parameter updates, gradient clipping and weight penalties (notebooks 02, 09, 11, 12).
 
 Gradients and parameters are dicts with the same keys, as returned by
 :meth:`lessons_lib.model.MLP.parameters` and :meth:`~lessons_lib.model.MLP.gradients`.
@@ -15,11 +15,15 @@ import numpy as np
 from .validation import check_array, check_float
 
 __all__ = [
+    "OPTIMIZERS",
     "SGD",
+    "Adam",
     "Optimizer",
+    "RMSProp",
     "clip_by_global_norm",
     "clip_by_norm",
     "clip_by_value",
+    "get",
     "global_norm",
     "l1_penalty",
     "l2_penalty",
@@ -148,6 +152,129 @@ class SGD(Optimizer):
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum})"
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp (Hinton's lecture 6e, 2012): each weight's step divided by its recent RMS gradient.
+
+    .. math:: s \leftarrow \rho\,s + (1-\rho)\,g^2, \qquad
+              w \leftarrow w - \eta\,\frac{g}{\sqrt{s} + \epsilon}
+
+    A weight whose gradients are tiny gets a step about :math:`\eta` all the
+    same (as long as :math:`\sqrt{s} \gg \epsilon`): the step no longer
+    carries the gradient's size, only its sign and consistency. PyTorch's
+    ``torch.optim.RMSprop(params, lr, alpha=rho, eps=eps)``.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    rho : float
+        Decay of the running mean square, in ``[0, 1)``.
+    eps : float
+        :math:`\epsilon > 0`, added to the RMS: gradients far below it are not rescaled.
+    """
+
+    def __init__(self, lr: float = 0.01, rho: float = 0.9, eps: float = 1e-8) -> None:
+        super().__init__(lr)
+        self.rho = check_float("rho", rho, min_value=0.0, max_value=1.0, max_inclusive=False)
+        self.eps = check_float("eps", eps, min_value=0.0, min_inclusive=False)
+
+    def _update(self, key: str, w: np.ndarray, g: np.ndarray) -> None:
+        s = self.state.get(key)
+        if s is None:
+            s = self.state[key] = np.zeros_like(w)
+        s *= self.rho
+        s += (1.0 - self.rho) * (g * g)
+        w -= self.lr * (g / (np.sqrt(s) + self.eps))
+
+    def __repr__(self) -> str:
+        return f"RMSProp(lr={self.lr}, rho={self.rho}, eps={self.eps})"
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2015): momentum and RMSProp together, with bias correction.
+
+    .. math::
+        m \leftarrow \beta_1 m + (1-\beta_1)\,g, \qquad
+        v \leftarrow \beta_2 v + (1-\beta_2)\,g^2, \\
+        \hat m = \frac{m}{1-\beta_1^t}, \qquad \hat v = \frac{v}{1-\beta_2^t}, \qquad
+        w \leftarrow w - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}
+
+    :math:`t` counts the steps from 1. Without the correction :math:`m` and
+    :math:`v` start at 0 and the first steps would be far too small (at
+    :math:`t = 1`, :math:`m = 0.1\,g`). Computed in PyTorch's order
+    (``torch.optim.Adam``), so the two agree step for step.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    beta1, beta2 : float
+        Decays of the running mean and mean square of the gradient, in ``[0, 1)``.
+    eps : float
+        :math:`\epsilon > 0`: gradients far below it are not rescaled.
+    """
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8) -> None:
+        super().__init__(lr)
+        self.beta1 = check_float("beta1", beta1, min_value=0.0, max_value=1.0,
+                                 max_inclusive=False)
+        self.beta2 = check_float("beta2", beta2, min_value=0.0, max_value=1.0,
+                                 max_inclusive=False)
+        self.eps = check_float("eps", eps, min_value=0.0, min_inclusive=False)
+
+    def _update(self, key: str, w: np.ndarray, g: np.ndarray) -> None:
+        state = self.state.get(key)
+        if state is None:
+            state = self.state[key] = (np.zeros_like(w), np.zeros_like(w))
+        m, v = state
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        t = self.steps
+        correction1 = 1.0 - self.beta1 ** t
+        correction2 = 1.0 - self.beta2 ** t
+        denom = np.sqrt(v) / math.sqrt(correction2) + self.eps
+        w -= (self.lr / correction1) * (m / denom)
+
+    def __repr__(self) -> str:
+        return (f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, "
+                f"eps={self.eps})")
+
+
+#: Optimizer names for :func:`get`, e.g. in a panel's dropdown.
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+
+
+def get(name: str, lr: float | None = None) -> Optimizer:
+    """Build an optimizer by name with the usual defaults.
+
+    Parameters
+    ----------
+    name : {"sgd", "momentum", "rmsprop", "adam"}
+        ``"momentum"`` is :class:`SGD` with momentum 0.9.
+    lr : float, optional
+        Learning rate; each optimizer's default when None (SGD 0.1,
+        RMSProp 0.01, Adam 0.001).
+
+    Returns
+    -------
+    Optimizer
+    """
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise (TypeError if not isinstance(name, str) else ValueError)(
+            f"name must be one of {list(OPTIMIZERS)}, got {name!r}")
+    kwargs = {} if lr is None else {"lr": lr}
+    if name == "sgd":
+        return SGD(**kwargs)
+    if name == "momentum":
+        return SGD(momentum=0.9, **kwargs)
+    if name == "rmsprop":
+        return RMSProp(**kwargs)
+    return Adam(**kwargs)
 
 
 def global_norm(grads: Mapping[str, np.ndarray], *, check: bool = True) -> float:

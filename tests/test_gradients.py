@@ -29,7 +29,7 @@ ELEMENTWISE = [
     ("linear", {}), ("sigmoid", {}), ("tanh", {}), ("relu", {}),
     ("leaky_relu", {"alpha": 0.01}), ("leaky_relu", {"alpha": 0.2}),
     ("prelu", {"alpha": 0.3}), ("elu", {"alpha": 1.0}), ("elu", {"alpha": 0.5}),
-    ("selu", {}), ("softplus", {}), ("rrelu", {}),
+    ("selu", {}), ("softplus", {}), ("rrelu", {}), ("gelu", {}), ("silu", {}),
 ]
 
 

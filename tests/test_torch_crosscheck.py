@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lessons_lib import losses
+from lessons_lib import activations, losses, optim
 from lessons_lib.model import MLP
 
 torch = pytest.importorskip("torch", reason="torch not installed: optional cross-check")
@@ -23,6 +23,8 @@ TORCH_ACT = {
     "elu": lambda: torch.nn.ELU(1.0),
     "selu": lambda: torch.nn.SELU(),
     "softplus": lambda: torch.nn.Softplus(),
+    "gelu": lambda: torch.nn.GELU(),          # the exact (erf) form, PyTorch's default
+    "silu": lambda: torch.nn.SiLU(),
 }
 
 
@@ -109,3 +111,42 @@ def test_initializer_variance_matches_pytorch_kaiming():
     # both target std sqrt(2 / n_in); sample stds agree to sampling error (~0.2 %)
     assert W.std() == pytest.approx(np.sqrt(2 / n_in), rel=0.01)
     assert Wt.std().item() == pytest.approx(np.sqrt(2 / n_in), rel=0.01)
+
+
+@pytest.mark.parametrize("name", ["gelu", "silu"])
+def test_gelu_and_silu_match_pytorch_values_and_derivatives(name):
+    z = np.concatenate([np.linspace(-12.0, 12.0, 2401), [0.0, 1e-8, -1e-8, 30.0, -30.0]])
+    zt = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+    yt = TORCH_ACT[name]()(zt)
+    yt.sum().backward()
+    act = activations.get(name)
+    np.testing.assert_allclose(act.forward(z), yt.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(act.grad(z), zt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def _torch_optimizer(name, params):
+    if name == "adam":
+        return torch.optim.Adam(params, lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+    return torch.optim.RMSprop(params, lr=0.01, alpha=0.9, eps=1e-8)
+
+
+@pytest.mark.parametrize("name", ["adam", "rmsprop"])
+def test_adam_and_rmsprop_match_pytorch_step_for_step(name):
+    rng = np.random.default_rng(7)
+    shapes = {"dense0.W": (4, 3), "dense0.b": (3,)}
+    params = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    tparams = {k: torch.tensor(v.copy(), dtype=torch.float64, requires_grad=True)
+               for k, v in params.items()}
+    ours = optim.Adam(lr=0.01) if name == "adam" else optim.RMSProp(lr=0.01, rho=0.9)
+    theirs = _torch_optimizer(name, list(tparams.values()))
+    for _ in range(50):
+        # gradients of very different sizes, as in a deep net's layers
+        grads = {k: rng.standard_normal(s) * 10.0 ** rng.integers(-7, 2)
+                 for k, s in shapes.items()}
+        ours.step(params, grads)
+        for k, t in tparams.items():
+            t.grad = torch.tensor(grads[k], dtype=torch.float64)
+        theirs.step()
+        for k in params:
+            np.testing.assert_allclose(params[k], tparams[k].detach().numpy(),
+                                       rtol=1e-12, atol=1e-14)

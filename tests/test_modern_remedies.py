@@ -1,0 +1,171 @@
+"""The modern remedies' building blocks: erf, GELU, SiLU, RMSProp, Adam (lesson 12).
+
+(PyTorch step-for-step and value checks are in test_torch_crosscheck.py.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lessons_lib import activations, optim
+
+
+# -- erf, normal CDF, GELU, SiLU ------------------------------------------------------
+def test_erf_agrees_with_math_erf_to_a_few_units_in_the_last_place():
+    z = np.concatenate([np.random.default_rng(0).standard_normal(20_000) * 4,
+                        np.linspace(-30.0, 30.0, 6001), [0.0, 0.46875, -0.46875, 4.0, 26.55]])
+    ref = np.array([math.erf(v) for v in z])
+    got = activations.erf(z)
+    ulps = np.abs(got - ref) / np.spacing(np.maximum(np.abs(ref), np.finfo(float).tiny))
+    assert ulps.max() <= 4
+
+
+def test_normal_cdf_keeps_relative_accuracy_in_the_far_left_tail():
+    # 1 - Phi(|z|) would cancel to 0 long before z = -30; the tail is computed directly
+    z = np.array([-1.0, -5.0, -10.0, -20.0, -30.0])
+    ref = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z])
+    got = activations.normal_cdf(z)
+    assert np.all(ref > 0) and np.all(got > 0)
+    # what is left is the rounding of z / sqrt(2) (one unit in the last place), magnified
+    # by exp(-z^2/2): a relative error of about z^2 units
+    assert np.all(np.abs(got - ref) / ref < 1e-14 + z ** 2 * np.finfo(float).eps)
+    assert activations.normal_cdf(np.array([0.0]))[0] == 0.5
+
+
+@pytest.mark.parametrize("bad", [np.array([np.nan]), np.array([np.inf]), "x"])
+def test_erf_and_normal_cdf_reject_bad_input_by_name(bad):
+    for fn in (activations.erf, activations.normal_cdf):
+        with pytest.raises((TypeError, ValueError), match=r"\bx\b"):
+            fn(bad)
+
+
+@pytest.mark.parametrize("name", ["gelu", "silu"])
+def test_gelu_and_silu_values_from_their_definitions(name):
+    z = np.linspace(-8.0, 8.0, 161)
+    act = activations.get(name)
+    if name == "gelu":
+        expected = np.array([v * 0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z])
+    else:
+        expected = np.array([v / (1.0 + math.exp(-v)) for v in z])
+    np.testing.assert_allclose(act.forward(z), expected, rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("name, argmax, fmin, argmin", [
+    ("gelu", math.sqrt(2.0), -0.16997, -0.7518),
+    ("silu", 2.39936, -0.27846, -1.27846),
+])
+def test_gelu_and_silu_are_non_monotone_never_dead_and_max_grad_is_the_sup(name, argmax, fmin,
+                                                                          argmin):
+    act = activations.get(name)
+    z = np.linspace(-10.0, 10.0, 2_000_001)
+    d = act.grad(z)
+    f = act.forward(z)
+    assert d.max() == pytest.approx(act.max_grad, rel=1e-10)
+    assert z[np.argmax(d)] == pytest.approx(argmax, abs=1e-4)
+    assert f.min() == pytest.approx(fmin, abs=1e-5)          # below 0: non-monotone
+    assert z[np.argmin(f)] == pytest.approx(argmin, abs=1e-4)
+    z_min = z[np.argmin(f)]
+    assert np.all(np.diff(f[z < z_min - 1e-3]) < 0) and np.all(np.diff(f[z > z_min + 1e-3]) > 0)
+    # never exactly zero except at isolated points: a unit cannot die as a ReLU does
+    assert np.mean(d == 0.0) == 0.0
+    assert abs(d.min()) < 0.13                              # a little negative, never large
+
+
+def test_swish_is_an_alias_of_silu():
+    assert activations.get("swish").name == "silu"
+    assert {"gelu", "silu"} <= set(activations.NAMES)
+
+
+# -- optimizers ---------------------------------------------------------------------
+def _adam_reference(w, grads, lr, b1, b2, eps):
+    """Adam from the paper's Algorithm 1, written independently of optim.Adam."""
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g ** 2
+        m_hat = m / (1 - b1 ** t)
+        v_hat = v / (1 - b2 ** t)
+        w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+        out.append(w.copy())
+    return out
+
+
+def test_adam_follows_the_papers_algorithm():
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal((4, 3))
+    grads = [rng.standard_normal((4, 3)) * 10.0 ** rng.integers(-6, 2) for _ in range(20)]
+    ref = _adam_reference(w0, grads, 0.01, 0.9, 0.999, 1e-8)
+    params = {"W": w0.copy()}
+    opt = optim.Adam(lr=0.01)
+    for g, expected in zip(grads, ref, strict=True):
+        opt.step(params, {"W": g})
+        # the paper's form and PyTorch's (sqrt(v)/sqrt(c2) + eps) differ only in rounding
+        np.testing.assert_allclose(params["W"], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_adams_first_step_is_lr_times_the_sign_whatever_the_gradients_size():
+    for scale in (1e-3, 1.0, 1e3):         # |g| >> eps = 1e-8
+        g = np.array([[2.0, -3.0, 0.5]]) * scale
+        params = {"W": np.zeros((1, 3))}
+        optim.Adam(lr=0.01).step(params, {"W": g})
+        np.testing.assert_allclose(params["W"], -0.01 * np.sign(g), rtol=1e-4)
+
+
+def test_adams_eps_is_a_floor_gradients_far_below_it_are_not_rescaled():
+    params = {"W": np.zeros(1)}
+    optim.Adam(lr=0.01, eps=1e-8).step(params, {"W": np.array([1e-12])})
+    # step = lr * g / (|g| + eps) ~ lr * 1e-4: ten thousand times smaller than lr
+    assert params["W"][0] == pytest.approx(-0.01 * 1e-12 / (1e-12 + 1e-8), rel=1e-9)
+
+
+def test_rmsprop_update_rule():
+    rng = np.random.default_rng(4)
+    w = rng.standard_normal(5)
+    params = {"W": w.copy()}
+    opt = optim.RMSProp(lr=0.01, rho=0.9, eps=1e-8)
+    s = np.zeros(5)
+    for _ in range(10):
+        g = rng.standard_normal(5)
+        s = 0.9 * s + 0.1 * g * g
+        w = w - 0.01 * g / (np.sqrt(s) + 1e-8)
+        opt.step(params, {"W": g})
+    np.testing.assert_allclose(params["W"], w, rtol=1e-13)
+
+
+def test_optimizer_reset_forgets_the_state():
+    opt = optim.Adam()
+    params = {"W": np.ones(2)}
+    opt.step(params, {"W": np.ones(2)})
+    assert opt.steps == 1 and opt.state
+    opt.reset()
+    assert opt.steps == 0 and not opt.state
+
+
+@pytest.mark.parametrize("name, cls, lr", [("sgd", optim.SGD, 0.1), ("momentum", optim.SGD, 0.1),
+                                          ("rmsprop", optim.RMSProp, 0.01),
+                                          ("adam", optim.Adam, 0.001)])
+def test_get_builds_each_optimizer_with_its_default_learning_rate(name, cls, lr):
+    opt = optim.get(name)
+    assert type(opt) is cls and opt.lr == lr
+    assert (opt.momentum == 0.9) if name == "momentum" else True
+    assert optim.get(name, lr=0.5).lr == 0.5
+
+
+@pytest.mark.parametrize("call, exc, words", [
+    (lambda: optim.Adam(lr=0.0), ValueError, "lr"),
+    (lambda: optim.Adam(beta1=1.0), ValueError, "beta1"),
+    (lambda: optim.Adam(beta2=-0.1), ValueError, "beta2"),
+    (lambda: optim.Adam(eps=0.0), ValueError, "eps"),
+    (lambda: optim.RMSProp(rho=1.0), ValueError, "rho"),
+    (lambda: optim.RMSProp(eps="1e-8"), TypeError, "eps"),
+    (lambda: optim.get("adamw"), ValueError, "name"),
+    (lambda: optim.get(3), TypeError, "name"),
+])
+def test_optimizers_reject_bad_arguments_by_name(call, exc, words):
+    with pytest.raises(exc, match=words):
+        call()
