@@ -10,6 +10,7 @@ diagnosis* (``details["mistake"]``).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 import pkgutil
 import re
@@ -850,14 +851,17 @@ def test_not_implemented_does_not_use_up_a_hint():
 
 def _solution_cells():
     """(lesson, check name, solution source, function name) of every notebook exercise 00–11."""
+    spec = importlib.util.spec_from_file_location("build_notebooks",
+                                                  ROOT / "tools" / "build_notebooks.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
     found = []
     for path in sorted((ROOT / "notebooks" / "src").glob("[01][0-9]_*.py")):
         text = path.read_text(encoding="utf-8")
-        cells = re.split(r"^# %%", text, flags=re.M)
-        for cell in cells:
-            header, _, body = cell.partition("\n")
-            if "hidden" not in header.split():
+        for cell in build.parse(text):
+            if not cell["hidden"]:
                 continue
+            body = cell["source"]
             for fn_name in re.findall(r"^def (\w+)_solution\(", body, flags=re.M):
                 checks = re.findall(rf"^(?:[\w.]*\.)?(check_\w+)\({fn_name}\)\s*$", text, re.M)
                 assert len(checks) == 1, f"{path.name}: no single check cell for {fn_name}"

@@ -32,15 +32,15 @@ def _excerpt(text: str, other: str, width: int = 70) -> str:
     return f"line {i + 1}: " + repr(line if len(line) <= width else line[:width - 1] + "…")
 
 
-def stale_message(name: str, nb, cells: list[dict]) -> str:
+def stale_message(name: str, nb, source) -> str:
     """What differs between a stored notebook and its source, and how to rebuild safely.
 
     A student's saved notebook holds their own answers: rebuilding would
     overwrite it, so the message says what differs and how to keep that work
     before it names the build command.
     """
-    stored = [(c.cell_type, c.source, list(c.metadata.get("tags", []))) for c in nb.cells]
-    source = [(c["type"], c["source"], list(c["tags"])) for c in cells]
+    stored = [(c.cell_type, c.source, build.options(c)) for c in nb.cells]
+    source = [(c.cell_type, c.source, build.options(c)) for c in source.cells]
     differing = [i for i, (a, b) in enumerate(zip(stored, source, strict=False))
                  if a != b]
     if len(stored) != len(source):
@@ -54,7 +54,8 @@ def stale_message(name: str, nb, cells: list[dict]) -> str:
     a = stored[first] if first < len(stored) else None
     b = source[first] if first < len(source) else None
     if a and b and a[:2] == b[:2]:
-        lines.append(f"  tags, stored: {a[2]}  source: {b[2]}")
+        lines.append(f"  tags, stored: {a[2]['tags']}  source: {b[2]['tags']}; "
+                     f"hidden input, stored: {a[2]['hidden']}  source: {b[2]['hidden']}")
     else:
         lines.append("  stored notebook " + (f"({a[0]}) {_excerpt(a[1], b[1] if b else '')}"
                                               if a else "(no such cell)"))
@@ -77,35 +78,45 @@ def test_stored_notebook_matches_its_source(src):
     import nbformat
 
     nb = nbformat.read(target, as_version=4)
-    cells = build.parse(src.read_text(encoding="utf-8"))
-    problems = build.same_cells(nb, cells)
-    assert not problems, stale_message(src.stem, nb, cells)
+    source = build.read_source(src.read_text(encoding="utf-8"))
+    problems = build.same_cells(nb, source)
+    assert not problems, stale_message(src.stem, nb, source)
 
 
 def test_stale_message_names_the_cell_shows_both_sides_and_keeps_the_students_work():
     import nbformat
 
     src = SRC[-1]
-    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
-    cells = build.parse(src.read_text(encoding="utf-8"))
-    code = next(i for i, c in enumerate(cells) if c["type"] == "code" and i > 3)
+    path = ROOT / "notebooks" / f"{src.stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    source = build.read_source(src.read_text(encoding="utf-8"))
+    code = next(i for i, c in enumerate(source.cells) if c.cell_type == "code" and i > 3)
     nb.cells[code].source = nb.cells[code].source + "\nmy_answer = 42  # a student's line"
-    assert build.same_cells(nb, cells)                   # the test above would fail ...
-    msg = stale_message(src.stem, nb, cells)             # ... with this message
+    assert build.same_cells(nb, source)                  # the test above would fail ...
+    msg = stale_message(src.stem, nb, source)            # ... with this message
     assert f"first difference at cell {code}" in msg
     assert "my_answer = 42" in msg                       # the stored side's differing line
     assert "source          (code) line" in msg          # and the source's side
     keep = msg.index("save a copy under another name")
     assert f"~/{src.stem}-mine.ipynb" in msg and "git stash" in msg
     assert msg.rindex(f"python tools/build_notebooks.py {src.stem[:2]}") > keep   # last
-    # a changed tag and a missing cell are named too
-    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
+    # a changed tag, a shown solution and a missing cell are named too
+    nb = nbformat.read(path, as_version=4)
     nb.cells[code].metadata["tags"] = ["raises-exception"]
-    assert "tags, stored: ['raises-exception']" in stale_message(src.stem, nb, cells)
-    nb = nbformat.read(ROOT / "notebooks" / f"{src.stem}.ipynb", as_version=4)
+    assert build.same_cells(nb, source) == [f"cell {code}: tags differs from the source"]
+    assert "tags, stored: ['raises-exception']" in stale_message(src.stem, nb, source)
+    nb = nbformat.read(path, as_version=4)
+    hidden = next(i for i, c in enumerate(nb.cells) if build.options(c)["hidden"])
+    del nb.cells[hidden].metadata["jupyter"]
+    assert build.same_cells(nb, source) == [f"cell {hidden}: hidden differs from the source"]
+    assert "hidden input, stored: False  source: True" in stale_message(src.stem, nb, source)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[code].metadata["scrolled"] = True           # JupyterLab's own metadata: ignored
+    assert build.same_cells(nb, source) == []
     del nb.cells[-1]
-    msg = stale_message(src.stem, nb, cells)
-    assert f"{len(cells) - 1} cells stored, {len(cells)} in the source" in msg
+    msg = stale_message(src.stem, nb, source)
+    n = len(source.cells)
+    assert f"{n - 1} cells stored, {n} in the source" in msg
     assert "(no such cell)" in msg
 
 
@@ -149,12 +160,39 @@ def test_live_outputs_are_tagged(src):
             assert "nbval-ignore-output" in cell["metadata"].get("tags", []), f"cell {i}"
 
 
-def test_parser_round_trip():
-    text = ('# %% [markdown]\n# # Title\n#\n# text\n\n# %%\nx = 1\n\n'
-            '# %% tags=["nbval-ignore-output"] hidden\ny = 2\n')
+def test_parser_reads_jupytexts_percent_format():
+    text = ('# %% [markdown]\n# # Title\n#\n# text\n\n# %%\nx = 1\n# cd into the folder\n\n'
+            '# %% tags=["nbval-ignore-output"] jupyter={"source_hidden": true}\ny = 2\n'
+            '\n# %% [markdown] tags=["voila-hide"]\n# ## Exercise\n')
     cells = build.parse(text)
-    assert [c["type"] for c in cells] == ["markdown", "code", "code"]
+    assert [c["type"] for c in cells] == ["markdown", "code", "code", "markdown"]
     assert cells[0]["source"] == "# Title\n\ntext"
+    assert cells[1]["source"] == "x = 1\n# cd into the folder"     # a comment stays a comment
     assert cells[2]["tags"] == ["nbval-ignore-output"] and cells[2]["hidden"]
+    assert cells[3]["tags"] == ["voila-hide"] and not cells[3]["hidden"]
+    nb = build.read_source(text)
+    assert nb.cells[2].metadata == {"tags": ["nbval-ignore-output"],
+                                    "jupyter": {"source_hidden": True}}
+    assert [c.id for c in nb.cells] == ["cell-000", "cell-001", "cell-002", "cell-003"]
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert build.parse("\n\n" + text) == cells                   # blank lines before: nothing
     with pytest.raises(ValueError, match="before the first"):
         build.parse("x = 1\n# %%\n")
+    with pytest.raises(ValueError, match="empty"):
+        build.parse("\n")
+    for line, words in [("# %% hidden", "unknown cell metadata \\['title'\\]"),
+                        ('# %% jupyter={"outputs_hidden": true}', "outputs_hidden"),
+                        ('# %% tags="voila-hide"', "not of type 'array'"),
+                        ("# %% tags=[1]", "invalid cell metadata"),
+                        ("# %% slideshow={}", "unknown cell metadata")]:
+        with pytest.raises(ValueError, match=words):
+            build.parse(f"{line}\nx = 1\n")
+
+
+@pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])
+def test_source_is_in_jupytexts_own_form(src):
+    """jupytext writes the source back unchanged: it reads exactly what the author wrote."""
+    import jupytext
+
+    text = src.read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(text, fmt=build.FORMAT), fmt=build.FORMAT) == text

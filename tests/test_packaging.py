@@ -8,7 +8,8 @@ from pathlib import Path
 from pins import requirement_pins
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_ONLY = {"pytest", "pytest-xdist", "nbval", "hypothesis", "ruff", "nbconvert", "nbformat"}
+TEST_ONLY = {"pytest", "pytest-xdist", "nbval", "hypothesis", "ruff", "nbconvert", "nbformat",
+             "jupytext"}
 
 
 

@@ -149,7 +149,7 @@ def repeated_factor(factor, layers):
 # %%
 ll.exercises.check_repeated_factor(repeated_factor)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `repeated_factor` is left as it is. To run the check on
 # this one: ll.exercises.check_repeated_factor(repeated_factor_solution)

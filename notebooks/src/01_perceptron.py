@@ -241,7 +241,7 @@ def perceptron_update(w, x, t, lr):
 # %%
 ll.exercises.check_perceptron_update(perceptron_update)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `perceptron_update` is left as it is. To run the check on
 # this one: ll.exercises.check_perceptron_update(perceptron_update_solution)

@@ -231,7 +231,7 @@ def delta_rule_update(W, X, T, lr):
 # %%
 ll.exercises.check_delta_rule_update(delta_rule_update)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `delta_rule_update` is left as it is. To run the check on
 # this one: ll.exercises.check_delta_rule_update(delta_rule_update_solution)

@@ -386,7 +386,7 @@ def backward_two_layer(X, T, W1, W2, lr):
 # %%
 ll.exercises.check_backward_two_layer(backward_two_layer)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `backward_two_layer` is left as it is. To run the check on
 # this one: ll.exercises.check_backward_two_layer(backward_two_layer_solution)

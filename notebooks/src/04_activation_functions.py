@@ -543,7 +543,7 @@ def sigmoid_grad(z):
 # %%
 ll.exercises.check_sigmoid_grad(sigmoid_grad)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `sigmoid_grad` is left as it is. To run the check on
 # this one: ll.exercises.check_sigmoid_grad(sigmoid_grad_solution)
@@ -567,7 +567,7 @@ def leaky_relu_grad(z, alpha):
 # %%
 ll.exercises.check_leaky_relu_grad(leaky_relu_grad)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `leaky_relu_grad` is left as it is. To run the check on
 # this one: ll.exercises.check_leaky_relu_grad(leaky_relu_grad_solution)

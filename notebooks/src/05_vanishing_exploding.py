@@ -448,7 +448,7 @@ from lessons_lib.exercises.vanishing import check_gradient_ratio
 
 check_gradient_ratio(predict_ratio)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `predict_ratio` is left as it is. To run the check on
 # this one: check_gradient_ratio(predict_ratio_solution)

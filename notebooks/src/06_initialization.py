@@ -457,7 +457,7 @@ def variance_scaling_std(scale, mode, n_in, n_out):
 # %%
 ll.exercises.check_variance_scaling_std(variance_scaling_std)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `variance_scaling_std` is left as it is. To run the check on
 # this one: ll.exercises.check_variance_scaling_std(variance_scaling_std_solution)

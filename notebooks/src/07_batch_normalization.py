@@ -447,7 +447,7 @@ def batchnorm_forward(X, gamma, beta, eps):
 # %%
 ll.exercises.check_batchnorm_forward(batchnorm_forward)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `batchnorm_forward` is left as it is. To run the check on
 # this one: ll.exercises.check_batchnorm_forward(batchnorm_forward_solution)

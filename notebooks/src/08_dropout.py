@@ -318,7 +318,7 @@ def dropout_forward(X, p, rng):
 # %%
 ll.exercises.check_dropout_forward(dropout_forward)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `dropout_forward` is left as it is. To run the check on
 # this one: ll.exercises.check_dropout_forward(dropout_forward_solution)

@@ -398,7 +398,7 @@ def clip_by_norm(g, max_norm):
 # %%
 ll.exercises.check_clip_by_norm(clip_by_norm)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `clip_by_norm` is left as it is. To run the check on
 # this one: ll.exercises.check_clip_by_norm(clip_by_norm_solution)

@@ -364,7 +364,7 @@ def rnn_step_backward(dh, x, h_prev, h, W_x, W_h):
 # %%
 check_rnn_step_backward(rnn_step_backward)
 
-# %% hidden
+# %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `rnn_step_backward` is left as it is. To run the check on
 # this one: check_rnn_step_backward(rnn_step_backward_solution)

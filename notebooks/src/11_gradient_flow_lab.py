@@ -186,7 +186,7 @@ check_lab_setting(lab_setting)
 # the exercise's network and your knobs, then run this cell again)
 check_lab_setting(lab)
 
-# %% tags=["voila-hide"] hidden
+# %% tags=["voila-hide"] jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `lab_setting` is left as it is. To run the check on
 # this one: check_lab_setting(lab_setting_solution)
