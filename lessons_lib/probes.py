@@ -7,7 +7,10 @@ After ``model.forward(X)`` and ``model.backward(dY)``:
   :math:`\delta^l = \partial E/\partial\,\mathrm{net}^l`, per dense layer;
 * :func:`activation_stats` — mean, std, saturated / dead fraction and
   activation rate of every hidden activation;
-* :class:`History` — records those per training step ("learning speed per layer").
+* :class:`History` — records those per training step ("learning speed per layer");
+* :class:`GradientMonitor` — per-layer gradient norms and update-to-weight
+  ratios during any training run, with a report that flags unhealthy layers
+  (notebook 12).
 
 Index 0 is always the input-side layer.
 """
@@ -18,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_float
+from .validation import check_float, check_int
 
-__all__ = ["History", "activation_stats", "delta_norms", "weight_grad_norms"]
+__all__ = ["GradientMonitor", "History", "activation_stats", "delta_norms", "weight_grad_norms"]
 
 
 def _check_model(model: Any) -> None:
@@ -133,3 +136,138 @@ class History:
     def loss(self) -> np.ndarray:
         """Loss per step (NaN where none was given), shape (n_steps,)."""
         return np.array(self._loss)
+
+
+class GradientMonitor:
+    r"""Watch every dense layer's gradient and update size while a model trains.
+
+    Call :meth:`record` after each training step. It stores, per dense layer
+    :math:`l` (index 0 the input side):
+
+    * the gradient norm :math:`\|\partial E/\partial W^l\|` of the last backward pass;
+    * the update-to-weight ratio :math:`\|\Delta W^l\| / \|W^l\|`, the change
+      since the previous :meth:`record` (or since the monitor was made)
+      relative to the weights before it — the number a learning rate acts on.
+      CS231n's rule of thumb puts a healthy ratio near :math:`10^{-3}`.
+
+    :meth:`flags` and :meth:`report` turn the recent steps into a verdict per
+    layer. The thresholds are rules of thumb, not laws; change them to suit.
+
+    Parameters
+    ----------
+    model : MLP
+        The model to watch (it is only read).
+    vanishing : float
+        A layer whose median gradient norm is below this fraction of the
+        largest layer's is flagged ``"vanishing"`` (default ``1e-4``: four
+        orders of magnitude).
+    exploding : float
+        A gradient norm above this, or not finite, is flagged ``"exploding"``.
+    ratio_low, ratio_high : float
+        A median update ratio below ``ratio_low`` is flagged ``"stalled"``
+        (the layer barely moves), above ``ratio_high`` ``"too fast"``.
+
+    Examples
+    --------
+    >>> monitor = GradientMonitor(model)
+    >>> for _ in range(100):
+    ...     model.step(X, T, optimizer=opt, loss="binary_cross_entropy")
+    ...     monitor.record()
+    >>> print(monitor.report())
+    """
+
+    def __init__(self, model: Any, *, vanishing: float = 1e-4, exploding: float = 1e3,
+                 ratio_low: float = 1e-5, ratio_high: float = 1e-1) -> None:
+        _check_model(model)
+        self.model = model
+        self.vanishing = check_float("vanishing", vanishing, min_value=0.0, max_value=1.0,
+                                     min_inclusive=False)
+        self.exploding = check_float("exploding", exploding, min_value=0.0, min_inclusive=False)
+        self.ratio_low = check_float("ratio_low", ratio_low, min_value=0.0, min_inclusive=False)
+        self.ratio_high = check_float("ratio_high", ratio_high, min_value=0.0,
+                                      min_inclusive=False)
+        if self.ratio_low >= self.ratio_high:
+            raise ValueError(f"ratio_low must be below ratio_high, got {self.ratio_low} and "
+                             f"{self.ratio_high}")
+        self._previous = [d.params["W"].copy() for d in model.dense_layers]
+        self._grads: list[np.ndarray] = []
+        self._ratios: list[np.ndarray] = []
+
+    def record(self) -> None:
+        """Store this step's gradient norms and update ratios (call after each step)."""
+        with np.errstate(all="ignore"):
+            self._grads.append(weight_grad_norms(self.model))
+            ratios = []
+            for i, dense in enumerate(self.model.dense_layers):
+                W, before = dense.params["W"], self._previous[i]
+                ratios.append(np.linalg.norm(W - before) / np.linalg.norm(before))
+                self._previous[i] = W.copy()
+        self._ratios.append(np.array(ratios))
+
+    def __len__(self) -> int:
+        return len(self._grads)
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """Gradient norm per step and dense layer, shape (steps, n_dense_layers)."""
+        return np.array(self._grads).reshape(len(self), len(self.model.dense_layers))
+
+    @property
+    def update_ratios(self) -> np.ndarray:
+        r"""The ratio :math:`\|\Delta W\|/\|W\|` per step and dense layer.
+
+        Shape (steps, n_dense_layers).
+        """
+        return np.array(self._ratios).reshape(len(self), len(self.model.dense_layers))
+
+    def flags(self, window: int = 10) -> list[tuple[str, str]]:
+        """Two verdicts per dense layer from the last ``window`` recorded steps.
+
+        Returns
+        -------
+        list of (gradient, update) pairs
+            ``gradient`` is ``"exploding"``, ``"vanishing"`` or ``"ok"``;
+            ``update`` is ``"stalled"``, ``"too fast"`` or ``"ok"`` (see the
+            class parameters). The two can disagree: under Adam a layer with a
+            vanishing gradient can still move at a healthy rate.
+        """
+        window = check_int("window", window, min_value=1)
+        if not self._grads:
+            raise RuntimeError("GradientMonitor.flags needs at least one record() first")
+        g = self.grad_norms[-window:]
+        r = self.update_ratios[-window:]
+        with np.errstate(all="ignore"):
+            g_med = np.median(g, axis=0)
+            r_med = np.median(r, axis=0)
+        finite = np.isfinite(g_med)
+        top = np.max(g_med[finite]) if np.any(finite) else np.inf
+        out = []
+        for j in range(g.shape[1]):
+            if not np.all(np.isfinite(g[:, j])) or g_med[j] > self.exploding:
+                grad = "exploding"
+            elif g_med[j] < self.vanishing * top:
+                grad = "vanishing"
+            else:
+                grad = "ok"
+            if not np.isfinite(r_med[j]) or r_med[j] > self.ratio_high:
+                update = "too fast"
+            elif r_med[j] < self.ratio_low:
+                update = "stalled"
+            else:
+                update = "ok"
+            out.append((grad, update))
+        return out
+
+    def report(self, window: int = 10) -> str:
+        """A table: per dense layer the median gradient norm and update ratio, each judged."""
+        flags = self.flags(window)
+        with np.errstate(all="ignore"):
+            g_med = np.median(self.grad_norms[-window:], axis=0)
+            r_med = np.median(self.update_ratios[-window:], axis=0)
+        n = min(window, len(self))
+        lines = [f"last {n} step{'s' if n != 1 else ''}: median per dense layer "
+                 "(layer 1 = input side)",
+                 f"{'layer':>5}  {'|dE/dW|':>9}  {'gradient':<9}  {'|dW|/|W|':>9}  update"]
+        for j, (grad, update) in enumerate(flags):
+            lines.append(f"{j + 1:>5}  {g_med[j]:>9.2g}  {grad:<9}  {r_med[j]:>9.2g}  {update}")
+        return "\n".join(lines)

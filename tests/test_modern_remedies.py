@@ -169,3 +169,88 @@ def test_get_builds_each_optimizer_with_its_default_learning_rate(name, cls, lr)
 def test_optimizers_reject_bad_arguments_by_name(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+# -- GradientMonitor ----------------------------------------------------------------
+def _moons():
+    from lessons_lib import data
+
+    X, y = data.moons(128, noise=0.1, seed=0)
+    return data.standardize(X), y[:, None].astype(float)
+
+
+def test_monitor_update_ratio_is_lr_times_gradient_over_weight_norm_under_sgd():
+    from lessons_lib import probes
+    from lessons_lib.model import MLP
+
+    X, T = _moons()
+    model = MLP([2, 8, 8, 1], "tanh", seed=0)
+    before = [d.params["W"].copy() for d in model.dense_layers]
+    monitor = probes.GradientMonitor(model)
+    model.step(X, T, optimizer=optim.SGD(lr=0.1), loss="binary_cross_entropy")
+    monitor.record()
+    expected = [0.1 * np.linalg.norm(d.grads["W"]) / np.linalg.norm(w0)
+                for d, w0 in zip(model.dense_layers, before, strict=True)]
+    np.testing.assert_allclose(monitor.update_ratios[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(monitor.grad_norms[0],
+                               [np.linalg.norm(d.grads["W"]) for d in model.dense_layers])
+    assert monitor.update_ratios.shape == monitor.grad_norms.shape == (1, 3)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_monitor_flags_sgds_stalled_layers_and_adams_moving_ones(seed):
+    from lessons_lib import probes
+    from lessons_lib.model import MLP
+
+    X, T = _moons()
+    verdicts = {}
+    for name in ("sgd", "adam"):
+        model = MLP([2] + [16] * 11 + [1], "sigmoid", seed=seed)    # 12 dense layers
+        monitor = probes.GradientMonitor(model)
+        opt = optim.get(name)
+        for _ in range(30):
+            model.step(X, T, optimizer=opt, loss="binary_cross_entropy")
+            monitor.record()
+        verdicts[name] = monitor.flags()
+    # the same vanishing gradient at the input side under both ...
+    assert verdicts["sgd"][0][0] == verdicts["adam"][0][0] == "vanishing"
+    # ... stalls SGD's first layer but not Adam's, and the output layers are fine
+    assert verdicts["sgd"][0][1] == "stalled"
+    assert all(update == "ok" for _, update in verdicts["adam"])
+    assert verdicts["sgd"][-1] == ("ok", "ok")
+
+
+def test_monitor_flags_an_exploding_run_and_its_report_names_it():
+    from lessons_lib import probes
+    from lessons_lib.model import MLP
+
+    X, T = _moons()
+    model = MLP([2, 16, 16, 1], "relu", init="he_normal", seed=0)
+    monitor = probes.GradientMonitor(model, exploding=10.0)
+    opt = optim.SGD(lr=5.0)
+    for _ in range(5):
+        if model.step(X, T * 100.0, optimizer=opt, loss="mse").overflow:
+            break
+        monitor.record()
+    flags = monitor.flags(window=3)
+    assert any(g == "exploding" for g, _ in flags)
+    assert any(u == "too fast" for _, u in flags)
+    assert "exploding" in monitor.report(window=3)
+
+
+def test_monitor_rejects_bad_arguments_by_name():
+    from lessons_lib import probes
+    from lessons_lib.model import MLP
+
+    model = MLP([2, 4, 1], seed=0)
+    with pytest.raises(TypeError, match="model"):
+        probes.GradientMonitor("net")
+    with pytest.raises(ValueError, match="vanishing"):
+        probes.GradientMonitor(model, vanishing=0.0)
+    with pytest.raises(ValueError, match="ratio_low"):
+        probes.GradientMonitor(model, ratio_low=0.5, ratio_high=0.1)
+    monitor = probes.GradientMonitor(model)
+    with pytest.raises(RuntimeError, match="record"):
+        monitor.flags()
+    with pytest.raises(ValueError, match="window"):
+        monitor.flags(window=0)
