@@ -140,12 +140,30 @@ def test_lesson_has_title_summary_and_next_link(src):
         assert any((ROOT / "notebooks" / "src").glob(f"{nxt}_*.py")), "the next lesson exists"
 
 
+FIRST_CELL = "%matplotlib widget\nimport numpy as np\nimport lessons_lib as ll"
+
+
 @pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])
-def test_first_code_cell_sets_up_the_live_backend(src):
-    cells = [c for c in build.parse(src.read_text(encoding="utf-8")) if c["type"] == "code"]
-    first = cells[0]["source"]
-    assert first.startswith("%matplotlib widget")
-    assert "import lessons_lib as ll" in first
+def test_one_import_style_the_first_code_cell_then_ll_dot_names(src):
+    """CONTRIBUTING's first cell, then every lessons_lib name as ``ll.<subpackage>.<name>``."""
+    import types
+
+    import lessons_lib as ll
+
+    code = [c["source"] for c in build.parse(src.read_text(encoding="utf-8"))
+            if c["type"] == "code"]
+    assert code[0] == FIRST_CELL, "the first code cell is CONTRIBUTING's three lines"
+    for i, source in enumerate(code[1:], start=1):
+        imports = re.findall(r"^\s*(?:from\s+lessons_lib\b|import\s+lessons_lib\b).*$",
+                             source, re.M)
+        assert not imports, f"code cell {i}: {imports[0].strip()!r}; write ll.<subpackage>.<name>"
+        for name, path in re.findall(r"^\s*(\w+)\s*=\s*(ll(?:\.\w+)+)\s*(?:#.*)?$", source,
+                                     re.M):
+            obj = ll
+            for attr in path.split(".")[1:]:
+                obj = getattr(obj, attr)
+            assert not isinstance(obj, types.ModuleType), (
+                f"code cell {i}: {name} = {path} is a short name for a module; write {path}")
 
 
 @pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])

@@ -79,7 +79,7 @@ def test_only_exercise_and_code_explanation_cells_are_hidden():
     assert any(c.source.startswith("> **In a framework**") for c in hidden)
     # a kept code cell must not need a hidden one: only the panel and the imports run
     assert [c.source.splitlines()[0] for c in kept if c.cell_type == "code"] == [
-        "%matplotlib widget", "from lessons_lib.widgets.lab import gradient_flow_lab"]
+        "%matplotlib widget", "lab = ll.widgets.gradient_flow_lab()"]
 
 
 def test_the_configured_exporter_drops_the_exercise_and_keeps_the_panel():

@@ -79,6 +79,7 @@
 
 # %%
 %matplotlib widget
+import numpy as np
 import lessons_lib as ll
 
 # %% tags=["nbval-ignore-output"]

@@ -40,8 +40,6 @@
 %matplotlib widget
 import numpy as np
 import lessons_lib as ll
-import lessons_lib.experiments.perceptron as perc                 # this lesson's experiments
-from lessons_lib.widgets.perceptron import perceptron_panel
 
 # %% [markdown]
 # ## Learning AND, one update at a time
@@ -52,10 +50,10 @@ from lessons_lib.widgets.perceptron import perceptron_panel
 
 # %%
 X, t = ll.data.logic_gate("and")
-Xb = perc.with_bias(X)                      # columns x0 = 1, x1, x2
-w = perc.initial_weights(seed=0)            # (w0, w1, w2) drawn from U(-1, 1)
+Xb = ll.experiments.with_bias(X)              # columns x0 = 1, x1, x2
+w = ll.experiments.initial_weights(seed=0)    # (w0, w1, w2) drawn from U(-1, 1)
 print(Xb)
-print("t =", t, "  w =", np.round(w, 3), "  y =", perc.perceptron_output(w, Xb))
+print("t =", t, "  w =", np.round(w, 3), "  y =", ll.experiments.perceptron_output(w, Xb))
 
 # %% [markdown]
 # The random line gets some rows wrong. One **epoch** shows the unit the four
@@ -65,8 +63,8 @@ print("t =", t, "  w =", np.round(w, 3), "  y =", perc.perceptron_output(w, Xb))
 # %%
 lr = 0.1
 for x_i, t_i in zip(Xb, t):
-    y_i = perc.perceptron_output(w, x_i[None])[0]
-    w_new = perc.perceptron_update(w, x_i, t_i, lr)
+    y_i = ll.experiments.perceptron_output(w, x_i[None])[0]
+    w_new = ll.experiments.perceptron_update(w, x_i, t_i, lr)
     print(f"x = {x_i}  t = {t_i}  y = {y_i:.0f}   Δw = {np.round(w_new - w, 3)}")
     w = w_new
 
@@ -76,8 +74,8 @@ for x_i, t_i in zip(Xb, t):
 # %%
 for epoch in range(2, 101):
     for x_i, t_i in zip(Xb, t):
-        w = perc.perceptron_update(w, x_i, t_i, lr)
-    if np.all(perc.perceptron_output(w, Xb) == t):
+        w = ll.experiments.perceptron_update(w, x_i, t_i, lr)
+    if np.all(ll.experiments.perceptron_output(w, Xb) == t):
         break
 print(f"all four right after epoch {epoch}: w = {np.round(w, 3)}")
 print(f"decision line: x2 = {-w[0] / w[2]:.3f} {-w[1] / w[2]:+.3f}·x1")
@@ -88,7 +86,8 @@ print(f"decision line: x2 = {-w[0] / w[2]:.3f} {-w[1] / w[2]:+.3f}·x1")
 # zero wrong answers. XOR (output 1 when exactly one input is 1) never does.
 
 # %%
-runs = {gate: perc.train_perceptron(gate, lr=0.1, epochs=30) for gate in ("and", "or", "xor")}
+runs = {gate: ll.experiments.train_perceptron(gate, lr=0.1, epochs=30)
+        for gate in ("and", "or", "xor")}
 for gate, run in runs.items():
     k = run.first_all_correct
     print(f"{gate.upper():>3}:", "never all four right" if k is None else f"all four right from epoch {k}")
@@ -110,7 +109,8 @@ for ax, (gate, run) in zip(axes, runs.items()):
     plot = ll.plots.DecisionPlot(X_g, t_g, extent=(-0.5, 1.5, -0.5, 1.5), ax=ax,
                                  title=f"{gate.upper()}: {run.errors[-1]} of 4 wrong")
     w_end = run.weights[-1]
-    plot.update(perc.perceptron_output(w_end, perc.with_bias(plot.grid_points)), line=w_end)
+    grid = ll.experiments.with_bias(plot.grid_points)
+    plot.update(ll.experiments.perceptron_output(w_end, grid), line=w_end)
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
@@ -123,7 +123,7 @@ _ = ll.plots.show_static(fig)
 
 # %%
 for lr_try in (0.03, 0.1, 0.3, 1.0):
-    first = {g: perc.train_perceptron(g, lr=lr_try, epochs=100).first_all_correct
+    first = {g: ll.experiments.train_perceptron(g, lr=lr_try, epochs=100).first_all_correct
              for g in ("and", "or")}
     print(f"η = {lr_try:<4}  AND: {first['and']:>2} epochs   OR: {first['or']:>2} epochs")
 
@@ -134,7 +134,7 @@ for lr_try in (0.03, 0.1, 0.3, 1.0):
 
 # %%
 for lr_try in (0.01, 0.1, 1.0):
-    xor = perc.train_perceptron("xor", lr=lr_try, epochs=1000)
+    xor = ll.experiments.train_perceptron("xor", lr=lr_try, epochs=1000)
     print(f"η = {lr_try:<4}  epochs with all four right: {np.count_nonzero(xor.errors == 0)} "
           f"of 1000,  fewest wrong: {xor.errors.min()},  corrections in the last epoch: "
           f"{xor.updates[-1]}")
@@ -172,7 +172,7 @@ for lr_try in (0.01, 0.1, 1.0):
 W_random = np.random.default_rng(0).uniform(-1, 1, (200_000, 3))
 for gate in ("and", "or", "xor"):
     X_g, t_g = ll.data.logic_gate(gate)
-    right = ((perc.with_bias(X_g) @ W_random.T > 0) == t_g[:, None]).sum(axis=0)
+    right = ((ll.experiments.with_bias(X_g) @ W_random.T > 0) == t_g[:, None]).sum(axis=0)
     print(f"{gate.upper():>3}: best random weights get {right.max()} of 4 right")
 
 # %% [markdown]
@@ -187,12 +187,13 @@ for gate in ("and", "or", "xor"):
 # Each of the three can be trained with the perceptron rule:
 
 # %%
-w_or, w_nand, w_and = (perc.train_perceptron(g, lr=0.1, epochs=30).weights[-1]
+w_or, w_nand, w_and = (ll.experiments.train_perceptron(g, lr=0.1, epochs=30).weights[-1]
                        for g in ("or", "nand", "and"))
 X_xor, t_xor = ll.data.logic_gate("xor")
-H = np.c_[perc.perceptron_output(w_or, perc.with_bias(X_xor)),      # hidden layer: OR, NAND
-          perc.perceptron_output(w_nand, perc.with_bias(X_xor))]
-y_xor = perc.perceptron_output(w_and, perc.with_bias(H))             # output layer: AND
+Xb_xor = ll.experiments.with_bias(X_xor)
+H = np.c_[ll.experiments.perceptron_output(w_or, Xb_xor),        # hidden layer: OR, NAND
+          ll.experiments.perceptron_output(w_nand, Xb_xor)]
+y_xor = ll.experiments.perceptron_output(w_and, ll.experiments.with_bias(H))   # output layer: AND
 print("hidden outputs (OR, NAND):", H.tolist())
 print("network output:", y_xor, "  XOR targets:", t_xor)
 
@@ -223,7 +224,7 @@ print("network output:", y_xor, "  XOR targets:", t_xor)
 # * XOR, any $\eta$, up to 150 epochs: the count never reaches 0.
 
 # %% tags=["nbval-ignore-output"]
-perceptron_panel(gate="and", lr=0.1, epochs=20)
+ll.widgets.perceptron_panel(gate="and", lr=0.1, epochs=20)
 
 # %% [markdown]
 # ## Exercise: one perceptron update

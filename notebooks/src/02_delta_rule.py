@@ -50,10 +50,6 @@
 %matplotlib widget
 import numpy as np
 import lessons_lib as ll
-import lessons_lib.experiments.delta_rule as dr                  # this lesson's experiments
-from lessons_lib.experiments.perceptron import initial_weights, with_bias
-from lessons_lib.plots.delta_rule import SurfacePlot
-from lessons_lib.widgets.delta_rule import SURFACE_EXTENT, delta_rule_panel
 
 # %% [markdown]
 # ## A sigmoid unit learns AND
@@ -64,13 +60,14 @@ from lessons_lib.widgets.delta_rule import SURFACE_EXTENT, delta_rule_panel
 
 # %%
 X, t = ll.data.logic_gate("and")
-Xb, T = with_bias(X), t[:, None].astype(float)
+Xb, T = ll.experiments.with_bias(X), t[:, None].astype(float)
 W = np.zeros((3, 1))
 for epoch in range(1, 2001):
-    W = dr.delta_rule_update(W, Xb, T, lr=0.5)          # sigmoid unit: ΔW = η Xᵀδ
+    W = ll.experiments.delta_rule_update(W, Xb, T, lr=0.5)   # sigmoid unit: ΔW = η Xᵀδ
     if epoch in (1, 10, 100, 1000, 2000):
-        y = dr.unit_output(W, Xb).ravel()
-        print(f"epoch {epoch:>4}:  E = {dr.delta_loss(W, Xb, T):.4f}   y = {np.round(y, 3)}")
+        y = ll.experiments.unit_output(W, Xb).ravel()
+        E = ll.experiments.delta_loss(W, Xb, T)
+        print(f"epoch {epoch:>4}:  E = {E:.4f}   y = {np.round(y, 3)}")
 
 # %% [markdown]
 # The error shrinks smoothly and the outputs creep toward 0, 0, 0, 1 without
@@ -78,15 +75,15 @@ for epoch in range(1, 2001):
 # as "fire" gives the AND table:
 
 # %%
-print("y > 0.5:", (dr.unit_output(W, Xb).ravel() > 0.5).astype(int), "  targets:", t)
+print("y > 0.5:", (ll.experiments.unit_output(W, Xb).ravel() > 0.5).astype(int), "  targets:", t)
 
 # %% [markdown]
 # Is $-X^\top\delta$ really the gradient of $E$? Compare it with finite
 # differences, $\big(E(w_i + h) - E(w_i - h)\big)/2h$ for each weight:
 
 # %%
-numeric = ll.gradcheck.numerical_gradient(lambda: dr.delta_loss(W, Xb, T), W)
-analytic = dr.delta_gradient(W, Xb, T)                   # −Xᵀδ
+numeric = ll.gradcheck.numerical_gradient(lambda: ll.experiments.delta_loss(W, Xb, T), W)
+analytic = ll.experiments.delta_gradient(W, Xb, T)       # −Xᵀδ
 print("relative error below 1e-6:", ll.gradcheck.rel_error(analytic, numeric) < 1e-6)
 
 # %% [markdown]
@@ -97,12 +94,13 @@ print("relative error below 1e-6:", ll.gradcheck.rel_error(analytic, numeric) < 
 
 # %%
 X_xor, t_xor = ll.data.logic_gate("xor")
-Xb_xor, T_xor = with_bias(X_xor), t_xor[:, None].astype(float)
-W_xor = initial_weights(seed=0)[:, None]
+Xb_xor, T_xor = ll.experiments.with_bias(X_xor), t_xor[:, None].astype(float)
+W_xor = ll.experiments.initial_weights(seed=0)[:, None]
 for epoch in range(2000):
-    W_xor = dr.delta_rule_update(W_xor, Xb_xor, T_xor, lr=0.5)
-y = dr.unit_output(W_xor, Xb_xor).ravel()
-print(f"XOR after 2000 epochs:  E = {dr.delta_loss(W_xor, Xb_xor, T_xor):.4f}   y = {np.round(y, 3)}")
+    W_xor = ll.experiments.delta_rule_update(W_xor, Xb_xor, T_xor, lr=0.5)
+y = ll.experiments.unit_output(W_xor, Xb_xor).ravel()
+E = ll.experiments.delta_loss(W_xor, Xb_xor, T_xor)
+print(f"XOR after 2000 epochs:  E = {E:.4f}   y = {np.round(y, 3)}")
 
 # %% [markdown]
 # ## The learning rate: converge or explode
@@ -112,7 +110,7 @@ print(f"XOR after 2000 epochs:  E = {dr.delta_loss(W_xor, Xb_xor, T_xor):.4f}   
 # points near the line $t = 0.5 + x_1$:
 
 # %%
-Xl, Tl = dr.toy_line()                   # columns x0 = 1 and x1; targets t
+Xl, Tl = ll.experiments.toy_line()       # columns x0 = 1 and x1; targets t
 print("x1:", np.round(Xl[:, 1], 2))
 print("t: ", np.round(Tl[:, 0], 2))
 
@@ -132,14 +130,14 @@ print("t: ", np.round(Tl[:, 0], 2))
 # $\lambda$ is a steep direction, a small one a flat valley floor.
 
 # %%
-H = dr.linear_hessian(Xl)                # XᵀX / N  (mean reduction)
+H = ll.experiments.linear_hessian(Xl)    # XᵀX / N  (mean reduction)
 lam = np.linalg.eigvalsh(H)              # ascending
 eta_star = 2 / lam[-1]
 print("H =", np.round(H, 4).tolist())
 print(f"eigenvalues: λ_min = {lam[0]:.4f}, λ_max = {lam[-1]:.4f}  (ratio {lam[-1] / lam[0]:.1f})")
 print(f"η* = 2 / λ_max = {eta_star:.4f}")
 print(f"with the summed error (H = XᵀX) the limit is N = {len(Xl)} times smaller: "
-      f"{dr.lr_threshold(Xl, reduction='sum'):.4f}")
+      f"{ll.experiments.lr_threshold(Xl, reduction='sum'):.4f}")
 
 # %% [markdown]
 # **Why $2/\lambda_{\max}$.** Let $W^*$ be the minimum. For a quadratic the
@@ -162,7 +160,7 @@ print(f"with the summed error (H = XᵀX) the limit is N = {len(Xl)} times small
 
 # %%
 labels = {0.3: "η = 0.3 η*", 0.95: "η = 0.95 η*", 1.05: "η = 1.05 η*"}
-paths = {label: dr.descent_path(f * eta_star, steps=40) for f, label in labels.items()}
+paths = {label: ll.experiments.descent_path(f * eta_star, steps=40) for f, label in labels.items()}
 for label, path in paths.items():
     print(f"{label:<12} (η = {path.lr:.3f}):  |1 − ηλ_max| = {path.factor:.2f},  "
           f"E − E_min = {path.excess[0]:.3g} at the start, {path.excess[-1]:.3g} after 40 steps")
@@ -173,11 +171,12 @@ for label, path in paths.items():
 # scale, where a constant factor per step is a straight line:
 
 # %%
-w0, w1, E = dr.loss_surface(SURFACE_EXTENT)
+w0, w1, E = ll.experiments.loss_surface(ll.widgets.delta_rule.SURFACE_EXTENT)
 fig = ll.plots.new_figure((11.0, 3.5), ncols=3, wspace=0.38)
 axes = fig.axes
 for ax, (label, path) in zip(axes, paths.items()):
-    surface = SurfacePlot(w0, w1, E, labels=list(paths), minimum=path.minimum, ax=ax, title=label)
+    surface = ll.plots.SurfacePlot(w0, w1, E, labels=list(paths), minimum=path.minimum, ax=ax,
+                                   title=label)
     surface.update({label: path.weights[:21]})
 _ = ll.plots.show_static(fig)
 
@@ -210,7 +209,7 @@ _ = ll.plots.show_static(curves.fig)
 #   in a straight line on the log scale.
 
 # %% tags=["nbval-ignore-output"]
-delta_rule_panel(lr=0.3)
+ll.widgets.delta_rule_panel(lr=0.3)
 
 # %% [markdown]
 # ## Exercise: one delta-rule step

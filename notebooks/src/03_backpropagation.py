@@ -120,16 +120,7 @@ import lessons_lib as ll
 # form has the bias column $x_0 = 1$ in front:
 
 # %%
-from lessons_lib.experiments.backprop import (
-    backward_pass,
-    forward_pass,
-    init_weights,
-    squared_error,
-    train_xor,
-    xor_data,
-)
-
-X, T = xor_data()
+X, T = ll.experiments.xor_data()
 print(X)
 print("T =", T.ravel())
 
@@ -138,11 +129,12 @@ print("T =", T.ravel())
 # every $\mathrm{net}^h$ and $Y^h$, because the backward pass needs them:
 
 # %%
-W = init_weights([2, 3, 1], seed=0)
-fp = forward_pass(X, W)
+W = ll.experiments.init_weights([2, 3, 1], seed=0)
+fp = ll.experiments.forward_pass(X, W)
 for name, a in [("net1", fp.nets[0]), ("Y1", fp.Y[1]), ("net2", fp.nets[1]), ("Y2", fp.Y[2])]:
     print(f"{name}: shape {a.shape}")
-print("Y2 =", np.round(fp.output.ravel(), 3), "  E =", round(squared_error(X, T, W), 4))
+E = ll.experiments.squared_error(X, T, W)
+print("Y2 =", np.round(fp.output.ravel(), 3), "  E =", round(E, 4))
 
 # %% [markdown]
 # The backward pass returns each layer's learning signal and weight change.
@@ -150,7 +142,7 @@ print("Y2 =", np.round(fp.output.ravel(), 3), "  E =", round(squared_error(X, T,
 
 # %%
 lr = 0.5
-bp = backward_pass(X, T, W, lr)
+bp = ll.experiments.backward_pass(X, T, W, lr)
 for h, (delta, dW) in enumerate(zip(bp.delta, bp.dW), start=1):
     print(f"δ{h}: shape {delta.shape}, ‖δ{h}‖ = {np.linalg.norm(delta):.3g}   ΔW{h}: shape {dW.shape}")
 
@@ -165,9 +157,10 @@ for h, (delta, dW) in enumerate(zip(bp.delta, bp.dW), start=1):
 
 # %%
 for sizes in ([2, 3, 1], [2, 4, 3, 1]):
-    Ws = init_weights(sizes, seed=1)
-    analytic = [-dW / lr for dW in backward_pass(X, T, Ws, lr).dW]
-    numeric = [ll.gradcheck.numerical_gradient(lambda: squared_error(X, T, Ws), Wh) for Wh in Ws]
+    Ws = ll.experiments.init_weights(sizes, seed=1)
+    analytic = [-dW / lr for dW in ll.experiments.backward_pass(X, T, Ws, lr).dW]
+    numeric = [ll.gradcheck.numerical_gradient(lambda: ll.experiments.squared_error(X, T, Ws), Wh)
+               for Wh in Ws]
     errors = [ll.gradcheck.rel_error(a, n) for a, n in zip(analytic, numeric)]
     print(f"layers {sizes}: every relative error below 1e-6: {max(errors) < 1e-6}")
 
@@ -214,7 +207,7 @@ print("same gradient, ΔW1 = -η [db; dW]:", np.allclose(bp.dW[0], -lr * stacked
 # tight loop). With three hidden units and $\eta = 2$:
 
 # %%
-run = train_xor(width=3, lr=2.0, steps=1000)
+run = ll.experiments.train_xor(width=3, lr=2.0, steps=1000)
 print("Y2 after training:", np.round(run.output, 2), "  targets:", T.ravel())
 print("solved:", run.solved, f"  E: {run.loss[0]:.3f} -> {run.loss[-1]:.2g}")
 
@@ -240,16 +233,14 @@ print("accuracy:", ll.training.accuracy(model, X2, y), f"  final loss: {result.l
 # side) and $\|\delta^2\|$ (output side) during the $\eta = 2$ run.
 
 # %%
-from lessons_lib.plots.activation import DualLinePlot
-
-runs = {f"η = {lr:g}": train_xor(3, lr) for lr in (0.3, 2.0, 15.0)}
-fig = DualLinePlot(list(runs), ["‖δ¹‖ input side", "‖δ²‖ output side"],
-                   xlabel="training step", left_ylabel="error E (log scale)",
-                   right_ylabel="‖δ‖ (log scale)", left_logy=True, right_logy=True,
-                   left_title="error, width 3", right_title="learning signal per layer, η = 2",
-                   legend_loc="lower left",
-                   styles={"‖δ¹‖ input side": {"color": ll.plots.COLORS[5]},
-                           "‖δ²‖ output side": {"color": ll.plots.COLORS[3]}})
+runs = {f"η = {lr:g}": ll.experiments.train_xor(3, lr) for lr in (0.3, 2.0, 15.0)}
+fig = ll.plots.DualLinePlot(list(runs), ["‖δ¹‖ input side", "‖δ²‖ output side"],
+                            xlabel="training step", left_ylabel="error E (log scale)",
+                            right_ylabel="‖δ‖ (log scale)", left_logy=True, right_logy=True,
+                            left_title="error, width 3",
+                            right_title="learning signal per layer, η = 2", legend_loc="lower left",
+                            styles={"‖δ¹‖ input side": {"color": ll.plots.COLORS[5]},
+                                    "‖δ²‖ output side": {"color": ll.plots.COLORS[3]}})
 fig.update(run.step, left={label: r.loss for label, r in runs.items()},
            right={"‖δ¹‖ input side": run.delta[:, 0], "‖δ²‖ output side": run.delta[:, 1]})
 _ = ll.plots.show_static(fig.fig)
@@ -356,9 +347,7 @@ _ = ll.plots.show_static(teeth.fig)
 # * Watch the right plot: $\|\delta^1\|$ starts below $\|\delta^2\|$ for every setting.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.backprop import backprop_panel
-
-backprop_panel()
+ll.widgets.backprop_panel()
 
 # %% [markdown]
 # ## Exercise: backward for a two-layer net

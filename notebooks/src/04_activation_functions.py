@@ -36,14 +36,12 @@ import lessons_lib as ll
 # and random biases:
 
 # %%
-from lessons_lib.experiments.activation import collapse_linear, linear_fit_error
-
 rng = np.random.default_rng(0)
 X = rng.standard_normal((200, 4))
 linear_net = ll.MLP([4, 16, 16, 16, 2], activation="linear", seed=0)
 for dense in linear_net.dense_layers:
     dense.params["b"][:] = rng.standard_normal(dense.n_out)
-W, b = collapse_linear(linear_net)        # W = W1 W2 W3 W4, b as in the formula
+W, b = ll.experiments.collapse_linear(linear_net)   # W = W1 W2 W3 W4, b as in the formula
 print("one matrix W of shape", W.shape, "and b of shape", b.shape)
 print("the stack equals XW + b:", np.allclose(linear_net.forward(X), X @ W + b))
 
@@ -54,8 +52,9 @@ print("the stack equals XW + b:", np.allclose(linear_net.forward(X), X @ W + b))
 
 # %%
 relu_net = ll.MLP([4, 16, 16, 16, 2], activation="relu", seed=0)
-print(f"best linear fit misses: linear stack {linear_fit_error(X, linear_net.forward(X)):.2f}, "
-      f"ReLU stack {linear_fit_error(X, relu_net.forward(X)):.2f}")
+linear_miss = ll.experiments.linear_fit_error(X, linear_net.forward(X))
+relu_miss = ll.experiments.linear_fit_error(X, relu_net.forward(X))
+print(f"best linear fit misses: linear stack {linear_miss:.2f}, ReLU stack {relu_miss:.2f}")
 
 # %% [markdown]
 # ## The functions and their derivatives
@@ -84,11 +83,9 @@ print("tanh(z) = 2σ(2z) − 1:", np.allclose(np.tanh(z), 2 * ll.activations.sig
 # a layer can pass the signal back. Measured on a fine grid over $[-10, 10]$:
 
 # %%
-from lessons_lib.experiments.activation import activation_curve
-
 print(f"{'activation':>11}  max|f′|  at z")
 for name in ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu"]:
-    c = activation_curve(name, z_max=10.0, n=100_001)
+    c = ll.experiments.activation_curve(name, z_max=10.0, n=100_001)
     print(f"{name:>11}  {c.max_grad:7.4f}  {c.argmax:+.2f}")
 
 # %% [markdown]
@@ -101,15 +98,13 @@ for name in ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu"]:
 # right initialization.
 
 # %%
-from lessons_lib.plots.activation import plot_activation_gallery
-
-gallery = plot_activation_gallery({
-    "sigmoid": activation_curve("sigmoid"),
-    "tanh": activation_curve("tanh"),
-    "ReLU": activation_curve("relu"),
-    "Leaky ReLU α=0.2": activation_curve("leaky_relu", 0.2),
-    "ELU α=1": activation_curve("elu", 1.0),
-    "SELU": activation_curve("selu"),
+gallery = ll.plots.plot_activation_gallery({
+    "sigmoid": ll.experiments.activation_curve("sigmoid"),
+    "tanh": ll.experiments.activation_curve("tanh"),
+    "ReLU": ll.experiments.activation_curve("relu"),
+    "Leaky ReLU α=0.2": ll.experiments.activation_curve("leaky_relu", 0.2),
+    "ELU α=1": ll.experiments.activation_curve("elu", 1.0),
+    "SELU": ll.experiments.activation_curve("selu"),
 })
 _ = ll.plots.show_static(gallery.fig)
 
@@ -124,9 +119,7 @@ _ = ll.plots.show_static(gallery.fig)
 # ELU's left side, which levels off at $-\alpha$.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.activation import activation_panel
-
-activation_panel()
+ll.widgets.activation_panel()
 
 # %% [markdown]
 # ## Starting weights: Glorot and He
@@ -186,12 +179,11 @@ for s in (1, 4, 8, 16):
 # With $\mathrm{net} \sim N(0, s^2)$, the share of saturated units is:
 
 # %%
-from lessons_lib.experiments.activation import saturation_share
-
 scales = (1, 2, 5, 10)
 print("net std s:", "".join(f"{s:>7}" for s in scales))
 for name in ("sigmoid", "tanh", "relu"):
-    print(f"{name:>9}:", "".join(f"{saturation_share(name, s):7.2f}" for s in scales))
+    shares = [ll.experiments.saturation_share(name, s) for s in scales]
+    print(f"{name:>9}:", "".join(f"{share:7.2f}" for share in shares))
 
 # %% [markdown]
 # At $s = 10$ about two sigmoid units in three are saturated. tanh saturates at
@@ -226,16 +218,14 @@ for name in ("sigmoid", "tanh", "relu"):
 # $(1, -1, 1, -1, \dots)$, and each run takes steps $\eta = 1/\lambda_{\max}$:
 
 # %%
-from lessons_lib.experiments.activation import centering_run
-from lessons_lib.plots.activation import plot_centering
-
-centering = {"σ(z)": centering_run(False), "σ(z) − ½": centering_run(True)}
+centering = {"σ(z)": ll.experiments.centering_run(False),
+             "σ(z) − ½": ll.experiments.centering_run(True)}
 for name, r in centering.items():
     print(f"inputs {name:<8}  mean {round(r.input_mean, 1) + 0.0:.1f},  gradient of one sign "
           f"on {r.same_sign:4.0%} of the samples,  λ_max/λ_min = {r.condition:4.1f},  "
           f"steps to 1/10⁴ of the error: {r.steps_to(1e-4)}")
 
-fig, _ = plot_centering(centering, steps=250)     # E − E_min relative to the start
+fig, _ = ll.plots.activation.plot_centering(centering, steps=250)  # E − E_min relative to the start
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
@@ -255,10 +245,8 @@ _ = ll.plots.show_static(fig)
 # layer of a net with zero-mean inputs (He-initialized, 256 units):
 
 # %%
-from lessons_lib.experiments.activation import activation_rate
-
 for name in ("relu", "sigmoid"):
-    print(f"{name:>7}: activation rate {activation_rate(name):.3f}")
+    print(f"{name:>7}: activation rate {ll.experiments.activation_rate(name):.3f}")
 
 # %% [markdown]
 # About half the ReLU units are active, since each $\mathrm{net}_j$ is symmetric
@@ -443,11 +431,8 @@ print("finite differences agree (relative error below 1e-6):",
 # lowest and highest:
 
 # %%
-from lessons_lib.experiments.activation import dead_relu_sweep
-from lessons_lib.plots.activation import plot_dead_relu_sweep
-
-lrs = 10.0 ** np.arange(-2.0, 1.51, 0.25)     # the values of the slider below
-sweep = dead_relu_sweep(lrs, seeds=range(6))  # 6 seeds × 15 learning rates
+lrs = 10.0 ** np.arange(-2.0, 1.51, 0.25)                    # the values of the slider below
+sweep = ll.experiments.dead_relu_sweep(lrs, seeds=range(6))  # 6 seeds × 15 rates
 
 
 def spread(values):
@@ -462,7 +447,7 @@ for i in range(4, len(lrs), 2):
           f"{spread(sweep.accuracy[:, i]):>17}")
 
 # %%
-_ = ll.plots.show_static(plot_dead_relu_sweep(sweep).fig)
+_ = ll.plots.show_static(ll.plots.activation.plot_dead_relu_sweep(sweep).fig)
 
 # %% [markdown]
 # What holds for all six draws:
@@ -492,9 +477,7 @@ _ = ll.plots.show_static(plot_dead_relu_sweep(sweep).fig)
 # steps, and in layer 1 it never comes back down.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.activation import dead_relu_panel
-
-dead_relu_panel()
+ll.widgets.dead_relu_panel()
 
 # %% [markdown]
 # The fix the notes give: when ReLUs die, use **Leaky ReLU**, whose slope

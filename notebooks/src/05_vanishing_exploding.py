@@ -444,14 +444,12 @@ def predict_ratio(depth):
     raise NotImplementedError
 
 # %%
-from lessons_lib.exercises.vanishing import check_gradient_ratio
-
-check_gradient_ratio(predict_ratio)
+ll.exercises.check_gradient_ratio(predict_ratio)
 
 # %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `predict_ratio` is left as it is. To run the check on
-# this one: check_gradient_ratio(predict_ratio_solution)
+# this one: ll.exercises.check_gradient_ratio(predict_ratio_solution)
 def predict_ratio_solution(depth):
     """L - 1 backward steps, each with a gain of about 1 and a slope of at most 0.25."""
     return 0.25 ** (depth - 1)

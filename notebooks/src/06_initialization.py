@@ -33,8 +33,6 @@ import lessons_lib as ll
 # and count how many *different* units each hidden layer ends up with:
 
 # %%
-from lessons_lib.experiments.initialization import count_distinct_units
-
 rng = np.random.default_rng(2)
 X = rng.standard_normal((40, 2))
 T = (X[:, :1] * X[:, 1:] > 0).astype(float)         # 1 where both inputs have the same sign
@@ -43,8 +41,8 @@ for init in ("zeros", "constant", "glorot_uniform"):
     nets[init] = net = ll.MLP([2, 6, 5, 1], activation="tanh", init=init, seed=3)
     ll.training.train(net, X, T, lr=0.5, steps=100)
     p = net.parameters()
-    print(f"{init:<15} distinct units: {count_distinct_units(p['dense0.W'])} of 6 and "
-          f"{count_distinct_units(p['dense1.W'])} of 5;  accuracy "
+    units = [ll.experiments.count_distinct_units(p[f"dense{i}.W"]) for i in (0, 1)]
+    print(f"{init:<15} distinct units: {units[0]} of 6 and {units[1]} of 5;  accuracy "
           f"{ll.training.accuracy(nets[init], X, T[:, 0]):.2f}")
 
 # %% [markdown]
@@ -170,8 +168,6 @@ for name, init in recipes.items():
 # Compare it with a real 50-layer ReLU stack, 64 units wide:
 
 # %%
-from lessons_lib.experiments.initialization import init_profile, variance_recursion
-
 depth = 50
 inits = {"He normal": "he_normal", "Glorot uniform": "glorot_uniform",
          "fan-in uniform": "fan_in_uniform", "uniform ±0.05": "uniform"}
@@ -179,7 +175,7 @@ print(f"{'ReLU +':<16}{'std of Y¹':>11}{'std of Y⁵⁰':>12}{'theory Y⁵⁰':
       f"{'factor per layer':>18}")
 profiles = {}
 for label, init in inits.items():
-    profiles[label] = init_profile(depth, init=init, activation="relu")
+    profiles[label] = ll.experiments.init_profile(depth, init=init, activation="relu")
     std, theory = profiles[label]["std"], profiles[label]["std_theory"]
     print(f"{label:<16}{std[0]:>11.2g}{std[-1]:>12.2g}{theory[-1]:>12.2g}"
           f"{theory[1] / theory[0]:>18.3g}")
@@ -232,9 +228,7 @@ _ = ll.plots.show_static(plot.fig)
 # not exponentially.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.initialization import init_explorer
-
-init_explorer(depth=50)
+ll.widgets.init_explorer(depth=50)
 
 # %% [markdown]
 # **Try these** (predict, then look):
@@ -274,7 +268,7 @@ panel_runs = {
 }
 print(f"{'experiment':<27}{'std of Y⁵⁰':>11}{'theory':>9}{'‖δ¹‖ ÷ ‖δ⁵⁰‖':>14}{'theory':>9}")
 for label, (act, init) in panel_runs.items():
-    r = init_profile(depth, init=init, activation=act)
+    r = ll.experiments.init_profile(depth, init=init, activation=act)
     print(f"{label:<27}{r['std'][-1]:>11.2g}{r['std_theory'][-1]:>9.2g}"
           f"{r['delta'][0] / r['delta'][-1]:>14.2g}"
           f"{r['delta_theory'][0] / r['delta_theory'][-1]:>9.2g}")
@@ -294,16 +288,14 @@ for label, (act, init) in panel_runs.items():
 # recursion's $\prod\sqrt{n\,\mathrm{Var}(W)\,\mathrm{E}[\sigma'^2]}$:
 
 # %%
-from lessons_lib.experiments.initialization import variance_recursion
-
 print(f"{'weight scale':>12}{'‖δ¹‖ ÷ ‖δ³⁰‖ over five draws':>30}{'estimate':>10}"
       f"{'std of net':>12}")
 for scale in (1.0, 10 ** 0.3, 10 ** 0.6, 10 ** 0.9):
     ratios = [d[0] / d[-1] for d in
               (ll.experiments.gradient_profile(30, activation="sigmoid", weight_scale=scale,
                                                batch=256, seed=seed) for seed in range(5))]
-    theory = variance_recursion(30, activation="sigmoid", init="glorot_uniform",
-                                weight_scale=scale)
+    theory = ll.experiments.variance_recursion(30, activation="sigmoid", init="glorot_uniform",
+                                               weight_scale=scale)
     print(f"{scale:>12.2f}{min(ratios):>19.1g} to {max(ratios):<7.1g}"
           f"{theory['delta'][0]:>10.1g}{np.sqrt(theory['net_var'][-1]):>12.1f}")
 
@@ -333,9 +325,7 @@ ll.widgets.gradient_explorer(depth=30, activation="sigmoid", init="glorot_unifor
 # normal input comes out with mean 0 and variance 1 again:
 
 # %%
-from lessons_lib.experiments.initialization import gaussian_moments
-
-m = gaussian_moments("selu", 1.0)
+m = ll.experiments.gaussian_moments("selu", 1.0)
 print(f"net ~ N(0, 1):  E[selu(net)] = {round(m['mean'], 4) + 0.0:.4f},  "
       f"E[selu(net)²] = {m['second']:.4f}")
 
@@ -417,9 +407,9 @@ shortcut = selu["shortcuts (residual)"]
 m, v, v_only = 0.0, 1.0, 1.0                  # the standardized input
 recursion = []
 for layer in range(depth):
-    branch = gaussian_moments("selu", m * m + v)
+    branch = ll.experiments.gaussian_moments("selu", m * m + v)
     m, v = m + branch["mean"], v + branch["second"] - branch["mean"] ** 2
-    centered = gaussian_moments("selu", v_only)
+    centered = ll.experiments.gaussian_moments("selu", v_only)
     v_only += centered["second"] - centered["mean"] ** 2
     recursion.append((m, np.sqrt(v), np.sqrt(v_only)))
 print(f"{'layer':>5}{'measured mean':>15}{'std':>9}{'recursion mean':>16}{'std':>9}"

@@ -141,11 +141,9 @@ print("inference mode uses the running statistics:",
 # spread $\sigma$.
 
 # %%
-from lessons_lib.experiments.batchnorm import running_mean_trace, steps_to_converge
-
 for m in (0.9, 0.99):
-    trace = running_mean_trace(m, batch_size=32, true_mean=3.0, true_std=2.0)
-    print(f"momentum {m}: within 1 % after {steps_to_converge(m)} steps, "
+    trace = ll.experiments.running_mean_trace(m, batch_size=32, true_mean=3.0, true_std=2.0)
+    print(f"momentum {m}: within 1 % after {ll.experiments.steps_to_converge(m)} steps, "
           f"then jitters by ±{trace['steady_std']:.3f}")
 
 # %% [markdown]
@@ -154,9 +152,8 @@ for m in (0.9, 0.99):
 # batches of 32 values from $\mathcal N(3, 2^2)$:
 
 # %%
-from lessons_lib.plots.batchnorm import plot_running_means
-
-fig = plot_running_means({f"momentum ρ = {m}": running_mean_trace(m) for m in (0.9, 0.99)})
+fig = ll.plots.plot_running_means({f"momentum ρ = {m}": ll.experiments.running_mean_trace(m)
+                                   for m in (0.9, 0.99)})
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
@@ -165,9 +162,7 @@ _ = ll.plots.show_static(fig)
 # size slider changes how noisy each batch mean (light blue) is.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.batchnorm import running_mean_panel
-
-running_mean_panel(momentum=0.9)
+ll.widgets.running_mean_panel(momentum=0.9)
 
 # %% [markdown]
 # ## Before or after the activation?
@@ -180,9 +175,8 @@ running_mean_panel(momentum=0.9)
 # ($\sigma' < 5\,\%$ of its maximum 0.25):
 
 # %%
-from lessons_lib.experiments.batchnorm import saturation_by_placement
-
-for placement, s in saturation_by_placement(activation="sigmoid", net_std=5.0).items():
+placements = ll.experiments.saturation_by_placement(activation="sigmoid", net_std=5.0)
+for placement, s in placements.items():
     print(f"{placement:9s}: saturated {s['saturated']:5.1%}, mean slope σ′ {s['mean_slope']:.3f}, "
           f"output std {s['out_std']:.2f}")
 
@@ -320,14 +314,11 @@ print("‖∂E/∂W‖ with 1× weights ÷ with 10× weights:", f"{results[1.0][
 # and once with BN before every activation:
 
 # %%
-from lessons_lib.experiments.batchnorm import bn_gradient_profiles
-from lessons_lib.plots.batchnorm import plot_bn_profiles
-
-profiles = bn_gradient_profiles(30, activation="sigmoid")
+profiles = ll.experiments.bn_gradient_profiles(30, activation="sigmoid")
 for name, g in profiles.items():
     print(f"{name + ' BN':10s}: first layer ÷ last layer = {g[0] / g[-1]:.2g}")
 
-fig = plot_bn_profiles(profiles, title="30 sigmoid layers, one backward pass")
+fig = ll.plots.plot_bn_profiles(profiles, title="30 sigmoid layers, one backward pass")
 _ = ll.plots.show_static(fig)
 
 # %% [markdown]
@@ -350,9 +341,7 @@ _ = ll.plots.show_static(fig)
 # lesson 10.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.batchnorm import bn_gradient_panel
-
-bn_gradient_panel(depth=20)
+ll.widgets.bn_gradient_panel(depth=20)
 
 # %% [markdown]
 # ## Training a deep sigmoid network
@@ -381,9 +370,7 @@ for name, r in runs.items():
           f"step-1 gradient first ÷ last layer {g[0] / g[-1]:.2g}")
 
 # %%
-from lessons_lib.plots.batchnorm import plot_bn_training
-
-_ = ll.plots.show_static(plot_bn_training(runs))
+_ = ll.plots.show_static(ll.plots.plot_bn_training(runs))
 
 # %% [markdown]
 # Without BN the loss stays at $\ln 2 \approx 0.69$ — the network predicts

@@ -73,12 +73,10 @@ print("inference:\n", drop.forward(X, training=False))
 # lesson's experiment has two hidden layers of 64 units:
 
 # %%
-from lessons_lib.experiments.dropout import ensemble_size
-
 model = ll.model.MLP([2, 64, 64, 1], activation="relu", dropout=0.5, seed=0)
 n_units = sum(model.layer_sizes[1:-1])
-print(f"{n_units} hidden units -> 2^{n_units} = {ensemble_size(n_units):,} sub-networks "
-      f"(about {float(ensemble_size(n_units)):.1e})")
+n_sub = ll.experiments.ensemble_size(n_units)
+print(f"{n_units} hidden units -> 2^{n_units} = {n_sub:,} sub-networks (about {float(n_sub):.1e})")
 
 # %% [markdown]
 # Training could never visit more than a tiny fraction of them, yet at test
@@ -94,11 +92,10 @@ print(f"{n_units} hidden units -> 2^{n_units} = {ensemble_size(n_units):,} sub-n
 # the Monte Carlo error (the standard error of a mean of 20 000 draws):
 
 # %%
-from lessons_lib.experiments.dropout import monte_carlo_mean
-
 y_units = np.array([1.0, 2.0, -0.5, 3.0])
 for inverted in (False, True):
-    mc = monte_carlo_mean(y_units, p=0.5, inverted=inverted, n_samples=20_000, seed=0)
+    mc = ll.experiments.monte_carlo_mean(y_units, p=0.5, inverted=inverted, n_samples=20_000,
+                                         seed=0)
     name = "inverted dropout  " if inverted else "test-time scaling "
     within = np.all(np.abs(mc["mc_mean"] - mc["inference"]) < 3 * mc["std_error"])
     with np.printoptions(precision=2, suppress=True):
@@ -171,18 +168,16 @@ for inverted in (True, False):
 # over them, with the smallest and largest value where they matter.
 
 # %%
-from lessons_lib.experiments.dropout import (DROP_RATES, OVERFIT_SEEDS, overfit_data,
-                                             overfit_seeds, overfit_sweep)
-
-X_train, y_train, X_test, y_test = overfit_data()
+X_train, y_train, X_test, y_test = ll.experiments.overfit_data()
 n_params = sum(w.size for w in model.parameters().values())
 print(f"{n_params:,} parameters for {len(X_train)} training points "
       f"({len(X_test)} test points)")
 
-seeds = overfit_seeds(DROP_RATES, OVERFIT_SEEDS)   # 8 rates x 5 seeds = 40 trainings
-print(f"mean over seeds {list(OVERFIT_SEEDS)} (smallest - largest)")
+rates = ll.experiments.DROP_RATES                                          # p = 0, 0.1, ..., 0.7
+seeds = ll.experiments.overfit_seeds(rates, ll.experiments.OVERFIT_SEEDS)  # 8 rates × 5 seeds
+print(f"mean over seeds {list(ll.experiments.OVERFIT_SEEDS)} (smallest - largest)")
 print("   p   train loss      test loss            gap          train acc  test acc")
-for i, p in enumerate(DROP_RATES):
+for i, p in enumerate(rates):
     row = {k: seeds[k][i] for k in ("final_train", "final_test", "gap", "train_acc",
                                     "test_acc")}
     print(f"{p:4.1f}   {row['final_train'].mean():6.2f}   "
@@ -198,7 +193,7 @@ print(f"the mean gap falls at every step of p: {bool(np.all(np.diff(seeds['gap']
 # Look at $p = 0$ of seed 0 first, step by step:
 
 # %%
-runs = overfit_sweep(DROP_RATES)          # seed 0, every rate: the figures and the panel use them
+runs = ll.experiments.overfit_sweep(rates)  # seed 0, every rate: the figures and the panel use them
 r0 = runs[0.0]
 best = int(np.argmin(r0["test_loss"]))
 print(f"p = 0: test loss is lowest at step {r0['best_step']} ({r0['best_test']:.2f}), "
@@ -208,9 +203,7 @@ print(f"       meanwhile the training loss keeps falling, "
       f"{r0['train_loss'][best]:.2f} -> {r0['final_train']:.3f}")
 
 # %%
-from lessons_lib.plots.dropout import plot_decision_maps, plot_overfit_curves
-
-_ = ll.plots.show_static(plot_overfit_curves(runs, show=(0.0, 0.5), summary=seeds))
+_ = ll.plots.show_static(ll.plots.plot_overfit_curves(runs, show=(0.0, 0.5), summary=seeds))
 
 # %% [markdown]
 # What the measurements say, over the five seeds:
@@ -235,7 +228,7 @@ _ = ll.plots.show_static(plot_overfit_curves(runs, show=(0.0, 0.5), summary=seed
 # curve.
 
 # %%
-_ = ll.plots.show_static(plot_decision_maps(runs, X_train, y_train, show=(0.0, 0.5)))
+_ = ll.plots.show_static(ll.plots.plot_decision_maps(runs, X_train, y_train, show=(0.0, 0.5)))
 
 # %% [markdown]
 # ## Early stopping: the free regularizer
@@ -253,7 +246,7 @@ _ = ll.plots.show_static(plot_decision_maps(runs, X_train, y_train, show=(0.0, 0
 # How does it compare with dropout, over the same five seeds?
 
 # %%
-i0, i7 = DROP_RATES.index(0.0), DROP_RATES.index(0.7)
+i0, i7 = rates.index(0.0), rates.index(0.7)
 for name, loss, acc in [
         ("p = 0, trained to the end", seeds["final_test"][i0], seeds["test_acc"][i0]),
         ("p = 0, stopped early", seeds["early_test"][i0], seeds["early_test_acc"][i0]),
@@ -292,9 +285,7 @@ print("step kept by early stopping, p = 0.7:", seeds["stop_step"][i7].astype(int
 # test loss for comparison.
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.dropout import dropout_panel
-
-dropout_panel(p=0.3)
+ll.widgets.dropout_panel(p=0.3)
 
 # %% [markdown]
 # ## Exercise: inverted dropout, forward

@@ -21,19 +21,6 @@ import numpy as np
 import lessons_lib as ll
 
 # %% [markdown]
-# This lesson's helpers: the experiments (numbers in, numbers out), the
-# figures and the two live panels.
-
-# %%
-from lessons_lib.experiments.clipping import (LAMBDA_GRID, clip_comparison, clipping_run,
-                                              cosine_similarity, example_gradient,
-                                              exploding_gradients, exploding_model,
-                                              penalty_run)
-from lessons_lib.experiments.residual_lstm import rnn_gradient_through_time
-from lessons_lib.plots.clipping import ClipPlot, plot_clipping_runs, plot_weight_norms
-from lessons_lib.widgets.clipping import clip_panel, penalty_panel
-
-# %% [markdown]
 # ## An exploding network
 #
 # Eight ReLU layers of 32 units with He-normal weights keep the signal's size
@@ -53,7 +40,7 @@ from lessons_lib.widgets.clipping import clip_panel, penalty_panel
 # %%
 X, y = ll.data.moons(200, noise=0.1, seed=0)
 T = y[:, None].astype(float)
-model = exploding_model(depth=8, width=32, weight_scale=1.5, seed=0)
+model = ll.experiments.exploding_model(depth=8, width=32, weight_scale=1.5, seed=0)
 result = ll.training.train(model, X, T, loss="binary_cross_entropy", lr=0.1, steps=200)
 print("diverged:", result.diverged, "after", result.steps, "steps")
 print("‖g‖ per step:", ", ".join(f"{v:.2g}" for v in result.grad_norm))
@@ -100,9 +87,11 @@ print("‖g‖ per step:", ", ".join(f"{v:.2g}" for v in result.grad_norm))
 g = np.array([3.0, 1.0])
 by_value = ll.optim.clip_by_value({"g": g}, 1.0)["g"]
 by_norm = ll.optim.clip_by_norm(g, 1.0)
-print("by value:", by_value, " cos =", round(cosine_similarity(g, by_value), 4),
-      f" turned by {np.degrees(np.arccos(cosine_similarity(g, by_value))):.1f}°")
-print("by norm: ", np.round(by_norm, 3), " cos =", round(cosine_similarity(g, by_norm), 4))
+cos_value = ll.experiments.cosine_similarity(g, by_value)
+cos_norm = ll.experiments.cosine_similarity(g, by_norm)
+print("by value:", by_value, " cos =", round(cos_value, 4),
+      f" turned by {np.degrees(np.arccos(cos_value)):.1f}°")
+print("by norm: ", np.round(by_norm, 3), " cos =", round(cos_norm, 4))
 
 # %% [markdown]
 # ## Live: move the threshold
@@ -122,16 +111,16 @@ print("by norm: ", np.round(by_norm, 3), " cos =", round(cosine_similarity(g, by
 # pattern. The text under the plot gives both cosines.
 
 # %% tags=["nbval-ignore-output"]
-clip_panel()
+ll.widgets.clip_panel()
 
 # %% [markdown]
 # The same picture at $c = 1$, for reading without a kernel, and its numbers
 # for the 16-entry gradient:
 
 # %%
-g16 = example_gradient(16, seed=0)
-two, sixteen = clip_comparison(g, 1.0), clip_comparison(g16, 1.0)
-snapshot = ClipPlot(g, g16, legend=True)
+g16 = ll.experiments.example_gradient(16, seed=0)
+two, sixteen = ll.experiments.clip_comparison(g, 1.0), ll.experiments.clip_comparison(g16, 1.0)
+snapshot = ll.plots.ClipPlot(g, g16, legend=True)
 snapshot.update(1.0, two, sixteen)
 ll.plots.show_static(snapshot.fig)
 print(f"16 entries, ‖g‖ = {sixteen['norm_g']:.3g}, c = 1: by value cuts "
@@ -146,14 +135,14 @@ print(f"16 entries, ‖g‖ = {sixteen['norm_g']:.3g}, c = 1: by value cuts "
 # compare the *whole* update's direction with the unclipped one:
 
 # %%
-grads = exploding_gradients(depth=8, width=32, weight_scale=1.5, seed=0)
+grads = ll.experiments.exploding_gradients(depth=8, width=32, weight_scale=1.5, seed=0)
 global_clip, norm = ll.optim.clip_by_global_norm(grads, 5.0)
 per_tensor = {k: ll.optim.clip_by_norm(v, 5.0) for k, v in grads.items()}
 by_value = ll.optim.clip_by_value(grads, 1.0)
 print(f"global norm before clipping: {norm:.3g}")
 for name, clipped in [("by global norm, c = 5", global_clip), ("per tensor, c = 5", per_tensor),
                       ("by value, c = 1", by_value)]:
-    print(f"{name:22s} cos = {cosine_similarity(grads, clipped):.3f}")
+    print(f"{name:22s} cos = {ll.experiments.cosine_similarity(grads, clipped):.3f}")
 
 # %% [markdown]
 # Only the global version keeps the direction of the full update. Per-tensor
@@ -175,10 +164,10 @@ for name, clipped in [("by global norm, c = 5", global_clip), ("per tensor, c = 
 # value at $c = 1$, clipping by global norm at $c = 5$.
 
 # %%
-runs = {"no clipping": clipping_run("none"),
-        "clip by value, c = 1": clipping_run("value", 1.0),
-        "clip by global norm, c = 5": clipping_run("norm", 5.0)}
-ll.plots.show_static(plot_clipping_runs(runs))
+runs = {"no clipping": ll.experiments.clipping_run("none"),
+        "clip by value, c = 1": ll.experiments.clipping_run("value", 1.0),
+        "clip by global norm, c = 5": ll.experiments.clipping_run("norm", 5.0)}
+ll.plots.show_static(ll.plots.plot_clipping_runs(runs))
 for name, run in runs.items():
     status = f"overflow after {run.steps} steps" if run.diverged else (
         f"final loss {run.loss[-1]:.2g}, accuracy {run.accuracy:.0%}")
@@ -188,7 +177,7 @@ print("\nthe same three runs for six draws of the initial weights:")
 print("seed  no clipping: overflow   by value: accuracy   by global norm: accuracy, "
       "last update with ‖g‖ > 5")
 for seed in range(6):
-    none, value, norm_run = (clipping_run(m, c, seed=seed)
+    none, value, norm_run = (ll.experiments.clipping_run(m, c, seed=seed)
                              for m, c in (("none", 1.0), ("value", 1.0), ("norm", 5.0)))
     last = int(np.flatnonzero(norm_run.grad_norm > 5.0)[-1]) + 1
     print(f"{seed:4d}  after {none.steps} steps {value.accuracy:20.1%} "
@@ -229,7 +218,7 @@ for seed in range(6):
 
 # %%
 for scale in (0.5, 1.0, 2.0, 3.0):
-    g_t = rnn_gradient_through_time(50, recurrent_scale=scale)
+    g_t = ll.experiments.rnn_gradient_through_time(50, recurrent_scale=scale)
     print(f"W_h scale {scale}: ‖∂E/∂h_1‖ / ‖∂E/∂h_50‖ = {g_t[0] / g_t[-1]:.2g}")
 
 # %% [markdown]
@@ -270,14 +259,15 @@ for scale in (0.5, 1.0, 2.0, 3.0):
 # panel was built, so the slider only looks results up.
 
 # %% tags=["nbval-ignore-output"]
-penalty_panel()
+ll.widgets.penalty_panel()
 
 # %% [markdown]
 # The same runs for L2 side by side, and their numbers:
 
 # %%
-l2_runs = {f"λ = {lam:g}": penalty_run(lam, "l2") for lam in LAMBDA_GRID}
-ll.plots.show_static(plot_weight_norms(l2_runs))
+l2_runs = {f"λ = {lam:g}": ll.experiments.penalty_run(lam, "l2")
+           for lam in ll.experiments.LAMBDA_GRID}
+ll.plots.show_static(ll.plots.plot_weight_norms(l2_runs))
 for name, run in l2_runs.items():
     print(f"{name:10s} weight norm {run.weight_norm[0]:.3g} → {run.weight_norm[-1]:.3g}, "
           f"bound Π‖W‖₂ = {run.gain_bound:5.3g}, loss {run.loss[-1]:.3f}, "
@@ -295,8 +285,8 @@ for name, run in l2_runs.items():
 
 # %%
 print("λ        training accuracy over seeds 0-5")
-for lam in LAMBDA_GRID:
-    accs = [penalty_run(lam, "l2", seed=s).accuracy for s in range(6)]
+for lam in ll.experiments.LAMBDA_GRID:
+    accs = [ll.experiments.penalty_run(lam, "l2", seed=s).accuracy for s in range(6)]
     print(f"{lam:<6g}   " + "  ".join(f"{a:6.1%}" for a in accs))
 
 # %% [markdown]
@@ -310,8 +300,9 @@ for lam in LAMBDA_GRID:
 # zero after training, at the same $\lambda = 0.003$:
 
 # %%
-for name, run in [("no penalty", penalty_run(0.0)), ("L2, λ = 0.003", penalty_run(0.003, "l2")),
-                  ("L1, λ = 0.003", penalty_run(0.003, "l1"))]:
+for name, run in [("no penalty", ll.experiments.penalty_run(0.0)),
+                  ("L2, λ = 0.003", ll.experiments.penalty_run(0.003, "l2")),
+                  ("L1, λ = 0.003", ll.experiments.penalty_run(0.003, "l1"))]:
     print(f"{name:14s} {np.mean(np.abs(run.weights) < 0.01):.0%} of {run.weights.size} "
           f"weights are within 0.01 of zero; accuracy {run.accuracy:.0%}")
 
@@ -344,7 +335,7 @@ for name, run in [("no penalty", penalty_run(0.0)), ("L2, λ = 0.003", penalty_r
 # zero, hopping across it by $\eta\lambda = 0.03$ per step:
 
 # %%
-l1_runs = [penalty_run(0.1, "l1", seed=seed) for seed in range(6)]
+l1_runs = [ll.experiments.penalty_run(0.1, "l1", seed=seed) for seed in range(6)]
 print("L1, λ = 0.1, seeds 0-5:")
 print("  largest |w|:", ", ".join(f"{np.abs(r.weights).max():.3f}" for r in l1_runs),
       f"  (ηλ = {0.3 * 0.1:.2f})")

@@ -19,17 +19,6 @@ import numpy as np
 import lessons_lib as ll
 
 # %% [markdown]
-# This lesson's helpers: the recurrent layers, the experiments, the panels and
-# the exercise check.
-
-# %%
-from lessons_lib.exercises.residual_lstm import check_rnn_step_backward
-from lessons_lib.experiments.pretraining import pretrain_layers
-from lessons_lib.experiments.residual_lstm import bptt_profile, residual_profile
-from lessons_lib.recurrent import LSTM, RNN
-from lessons_lib.widgets.residual_lstm import residual_panel, rnn_lstm_panel
-
-# %% [markdown]
 # ## Identity shortcuts
 #
 # A plain layer maps $X \mapsto F(X)$, here $F(X) = f(XW)$. A **residual
@@ -67,8 +56,8 @@ print("dX == dY + (∂F/∂X)ᵀ dY:", np.allclose(dX, dY + through_block))
 # $\|\partial E/\partial X^l\|$ that reaches the input of every block:
 
 # %%
-with_shortcuts = residual_profile(100, residual=True, activation="sigmoid")
-plain = residual_profile(100, residual=False, activation="sigmoid")
+with_shortcuts = ll.experiments.residual_profile(100, residual=True, activation="sigmoid")
+plain = ll.experiments.residual_profile(100, residual=False, activation="sigmoid")
 ll.plots.show_static(ll.plots.plot_gradient_profile(
     {"100 sigmoid blocks with shortcuts": with_shortcuts, "plain": plain}).fig)
 print(f"block 1 receives {with_shortcuts[0]:.3g} with shortcuts, {plain[0]:.2g} without")
@@ -87,8 +76,8 @@ print(f"block 1 receives {with_shortcuts[0]:.3g} with shortcuts, {plain[0]:.2g} 
 # they learn.
 #
 # The gradient explorer of lesson 05 has a *residual* box too. It measures the
-# learning signal $\delta^l = \partial E/\partial\,\mathrm{net}^l$ inside each
-# block, which also carries the block's own slope $\sigma'$, so the numbers
+# learning signal $\|\delta^l\|$ (the size of $\partial E/\partial\,\mathrm{net}^l$) inside
+# each block, which also carries the block's own slope $\sigma'$, so the numbers
 # differ; the story does not:
 
 # %%
@@ -115,13 +104,14 @@ for shortcuts in (True, False):
 # or near zero.
 
 # %% tags=["nbval-ignore-output"]
-residual_panel()
+ll.widgets.residual_panel()
 
 # %%
 for activation in ("tanh", "relu"):
     for scale in (1.0, 0.1):
-        res = residual_profile(100, residual=True, activation=activation, weight_scale=scale)
-        pl = residual_profile(100, residual=False, activation=activation, weight_scale=scale)
+        kw = dict(activation=activation, weight_scale=scale)
+        res = ll.experiments.residual_profile(100, residual=True, **kw)
+        pl = ll.experiments.residual_profile(100, residual=False, **kw)
         print(f"{activation:5s} weight scale {scale}: block 1 ÷ block 100 = "
               f"{res[0] / res[-1]:.2g} with shortcuts, {pl[0] / pl[-1]:.2g} plain")
 
@@ -173,7 +163,7 @@ for activation in ("tanh", "relu"):
 
 # %%
 X_seq = np.random.default_rng(1).standard_normal((8, 100, 8))     # 8 sequences, T = 100
-for net in (RNN(8, 32, seed=0), LSTM(8, 32, forget_bias=3.0, seed=0)):
+for net in (ll.recurrent.RNN(8, 32, seed=0), ll.recurrent.LSTM(8, 32, forget_bias=3.0, seed=0)):
     H = net.forward(X_seq)
     dH = np.zeros_like(H)
     dH[:, -1] = 1.0                       # the loss reads only the last state
@@ -186,7 +176,7 @@ for net in (RNN(8, 32, seed=0), LSTM(8, 32, forget_bias=3.0, seed=0)):
 # tests check every gradient:
 
 # %%
-small = LSTM(3, 4, forget_bias=1.0, seed=2)
+small = ll.recurrent.LSTM(3, 4, forget_bias=1.0, seed=2)
 X_small = np.random.default_rng(2).standard_normal((2, 5, 3))
 R = np.random.default_rng(3).standard_normal((2, 5, 4))
 loss = lambda: float(np.sum(small.forward(X_small) * R))       # E = Σ R ∘ H
@@ -210,7 +200,7 @@ print("relative error of ∂E/∂W_h below 1e-7:",
 # the panel's draw of weights; other draws lose up to about 200 times).
 
 # %% tags=["nbval-ignore-output"]
-rnn_lstm_panel()
+ll.widgets.rnn_lstm_panel()
 
 # %% [markdown]
 # The same comparison at $T = 100$, without a kernel. These curves use the
@@ -220,18 +210,18 @@ rnn_lstm_panel()
 # draws (seeds 0–5).
 
 # %%
-curves = {"RNN": bptt_profile(100)["rnn"]}
+curves = {"RNN": ll.experiments.bptt_profile(100)["rnn"]}
 for b_f in (1.0, 3.0):
-    curves[f"LSTM, b_f = {b_f:g}"] = bptt_profile(100, forget_bias=b_f)["lstm_h"]
+    curves[f"LSTM, b_f = {b_f:g}"] = ll.experiments.bptt_profile(100, forget_bias=b_f)["lstm_h"]
 static = ll.plots.LinePlot(list(curves), xlabel="time step t (loss reads t = 100)",
                            ylabel="‖∂E/∂hₜ‖ (log scale)", logy=True)
 static.update(np.arange(1, 101), curves)
 ll.plots.show_static(static.fig)
 for name, g in curves.items():
     print(f"{name:14s} ‖∂E/∂h_1‖ = {g[0]:.2g}   smallest over t: {g.min():.2g}")
-draws = np.array([(bptt_profile(100, seed=s)["rnn"][0],
-                   bptt_profile(100, forget_bias=1.0, seed=s)["lstm_h"][0],
-                   bptt_profile(100, forget_bias=3.0, seed=s)["lstm_h"].min())
+draws = np.array([(ll.experiments.bptt_profile(100, seed=s)["rnn"][0],
+                   ll.experiments.bptt_profile(100, forget_bias=1.0, seed=s)["lstm_h"][0],
+                   ll.experiments.bptt_profile(100, forget_bias=3.0, seed=s)["lstm_h"].min())
                   for s in range(6)])
 print(f"seeds 0-5: RNN ‖∂E/∂h_1‖ from {draws[:, 0].min():.0e} to {draws[:, 0].max():.0e}; "
       f"LSTM b_f = 1 from {draws[:, 1].min():.0e} to {draws[:, 1].max():.0e}; "
@@ -266,28 +256,22 @@ print(f"seeds 0-5: RNN ‖∂E/∂h_1‖ from {draws[:, 0].min():.0e} to {draws[
 # $\eta = 1$. Three starts: random Glorot init, the same net pre-trained
 # layer by layer, and for comparison the modern recipe — ReLU with He init,
 # no pre-training (at $\eta = 0.1$, a usual rate for ReLU nets).
+# `ll.experiments.pretraining_comparison` trains all three; the steps 1–3
+# above are its `pretrain_layers` (in `lessons_lib/experiments/residual_lstm.py`).
 
 # %%
-X, y = ll.data.moons(200, noise=0.1, seed=0)
-X = ll.data.standardize(X)
-T = y[:, None].astype(float)
-sizes = [2] + [16] * 5 + [1]
-pretrained = ll.MLP(sizes, activation="sigmoid", seed=0)
-errors = pretrain_layers(pretrained, X, steps=300, lr=0.5, seed=100)
-print("reconstruction error of each autoencoder:", np.round(errors, 3))
-starts = {"random init": (ll.MLP(sizes, activation="sigmoid", seed=0), 1.0),
-          "pre-trained": (pretrained, 1.0),
-          "ReLU + He, no pre-training": (ll.MLP(sizes, activation="relu", init="he_normal",
-                                                seed=0), 0.1)}
-runs = {}
-for name, (model, lr) in starts.items():
-    runs[name] = ll.training.train(model, X, T, loss="binary_cross_entropy", lr=lr, steps=400)
-    g = runs[name].history.weight_grad[0]
-    out = ll.activations.sigmoid(model.forward(X, training=False))
-    print(f"{name:27s} loss {runs[name].loss[0]:.3f} → {runs[name].loss[-1]:.3f}, "
-          f"accuracy {ll.training.accuracy(model, X, y, threshold=0.0):.1%}, "
-          f"outputs σ(y) from {out.min():.2f} to {out.max():.2f}, "
-          f"first ÷ last layer gradient at the start {g[0] / g[-1]:.2g}")
+comparison = ll.experiments.pretraining_comparison(depth=5, width=16, pre_steps=300, pre_lr=0.5,
+                                                   steps=400, lr=1.0, relu_lr=0.1, seed=0)
+print("reconstruction error of each autoencoder:",
+      np.round(comparison["pretrained"].reconstruction_error, 3))
+runs = {"random init": comparison["random"], "pre-trained": comparison["pretrained"],
+        "ReLU + He, no pre-training": comparison["relu_he"]}
+for name, run in runs.items():
+    p = run.probability                          # σ(y) of the trained net for every point
+    print(f"{name:27s} loss {run.loss[0]:.3f} → {run.loss[-1]:.3f}, "
+          f"accuracy {run.accuracy:.1%}, "
+          f"outputs σ(y) from {p.min():.2f} to {p.max():.2f}, "
+          f"first ÷ last layer gradient at the start {run.first_over_last:.2g}")
 
 # %%
 curves = ll.plots.LinePlot(list(runs), xlabel="fine-tuning step",
@@ -316,14 +300,12 @@ ll.plots.show_static(curves.fig);
 # One seed can mislead, so the same three starts run for seeds 0–5:
 
 # %%
-from lessons_lib.experiments.pretraining import pretraining_comparison
-
 names = {"random": "random init", "pretrained": "pre-trained", "relu_he": "ReLU + He"}
 print("seed  " + "".join(f"{n:>26s}" for n in names.values()))
 for seed in range(6):
-    comparison = pretraining_comparison(seed=seed)
-    print(f"{seed:4d}  " + "".join(f"   loss {comparison[k].loss[-1]:.3f}, acc {comparison[k].accuracy:5.1%}"
-                                  for k in names))
+    comparison = ll.experiments.pretraining_comparison(seed=seed)
+    print(f"{seed:4d}  " + "".join(f"   loss {comparison[k].loss[-1]:.3f}, "
+                                   f"acc {comparison[k].accuracy:5.1%}" for k in names))
 
 # %% [markdown]
 # Pre-training got the net moving (a loss below 0.3) in 4 of the 6 seeds,
@@ -348,10 +330,12 @@ for seed in range(6):
 #
 # BPTT repeats one step. For $h = \tanh(x W_x + h_{\mathrm{prev}} W_h + b)$ and
 # the gradient `dh` $= \partial E/\partial h$ arriving at its output, compute
-# $\delta = dh\circ(1 - h^2)$ and return the tuple
-# `(dh_prev, dW_x, dW_h, db)`:
-# $$dh_{\mathrm{prev}} = \delta W_h^\top,\quad dW_x = x^\top\delta,\quad
-#   dW_h = h_{\mathrm{prev}}^\top\delta,\quad db = \textstyle\sum_n \delta_n .$$
+# the gradient at the weighted sum, `dnet` $= \partial E/\partial\,\mathrm{net} =
+# dh\circ(1 - h^2)$ (lesson 03's learning signal with the opposite sign, $-\delta$),
+# and return the tuple `(dh_prev, dW_x, dW_h, db)`:
+# $$dh_{\mathrm{prev}} = d\mathrm{net}\,W_h^\top,\quad dW_x = x^\top d\mathrm{net},\quad
+#   dW_h = h_{\mathrm{prev}}^\top d\mathrm{net},\quad
+#   db = \textstyle\sum_n d\mathrm{net}_n .$$
 # Shapes: `x` (N, n_in); `h_prev`, `h`, `dh` (N, n_h); `W_x` (n_in, n_h);
 # `W_h` (n_h, n_h).
 
@@ -362,15 +346,15 @@ def rnn_step_backward(dh, x, h_prev, h, W_x, W_h):
 
 
 # %%
-check_rnn_step_backward(rnn_step_backward)
+ll.exercises.check_rnn_step_backward(rnn_step_backward)
 
 # %% jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `rnn_step_backward` is left as it is. To run the check on
-# this one: check_rnn_step_backward(rnn_step_backward_solution)
+# this one: ll.exercises.check_rnn_step_backward(rnn_step_backward_solution)
 def rnn_step_backward_solution(dh, x, h_prev, h, W_x, W_h):
-    delta = dh * (1.0 - h ** 2)
-    return delta @ W_h.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+    dnet = dh * (1.0 - h ** 2)
+    return dnet @ W_h.T, x.T @ dnet, h_prev.T @ dnet, dnet.sum(axis=0)
 
 # %% [markdown]
 # ## In a framework

@@ -22,9 +22,7 @@ import lessons_lib as ll
 # repeated exactly, and the exercise below trains from these same weights).
 
 # %% tags=["nbval-ignore-output"]
-from lessons_lib.widgets.lab import gradient_flow_lab
-
-lab = gradient_flow_lab()
+lab = ll.widgets.gradient_flow_lab()
 lab
 
 # %% [markdown]
@@ -84,11 +82,9 @@ lab
 # far below 0.01 is printed as "below 0.01".
 
 # %% tags=["voila-hide"]
-from lessons_lib.experiments.lab import LabRun
-
-sigmoid_run = LabRun(depth=10, activation="sigmoid", lr=0.03)
+sigmoid_run = ll.experiments.LabRun(depth=10, activation="sigmoid", lr=0.03)
 sigmoid_run.train(1000)
-tanh_run = LabRun(depth=10, activation="tanh", lr=0.03)
+tanh_run = ll.experiments.LabRun(depth=10, activation="tanh", lr=0.03)
 tanh_run.train(1000)
 
 for name, run in (("sigmoid", sigmoid_run), ("tanh", tanh_run)):
@@ -110,10 +106,9 @@ print(f"ln 2 = {np.log(2):.3f};  tanh training accuracy {tanh_run.accuracy():.0%
 # training point. Here are both runs as the lab draws them:
 
 # %% tags=["voila-hide"]
-from lessons_lib.plots.lab import LabPlot
-
 for run in (sigmoid_run, tanh_run):
-    plot = LabPlot(run.X, run.y, run.n_layers, label=f"10 {run.settings.activation} layers")
+    plot = ll.plots.LabPlot(run.X, run.y, run.n_layers,
+                            label=f"10 {run.settings.activation} layers")
     plot.update(run.frame(plot.grid_points))
     ll.plots.show_static(plot.fig)
 
@@ -177,19 +172,17 @@ def lab_setting():
 
 
 # %% tags=["voila-hide"]
-from lessons_lib.exercises.lab import check_lab_setting
-
-check_lab_setting(lab_setting)
+ll.exercises.check_lab_setting(lab_setting)
 
 # %% tags=["voila-hide"]
 # The lab panel above, as it is set now (it starts at moons, depth 10: set it to
 # the exercise's network and your knobs, then run this cell again)
-check_lab_setting(lab)
+ll.exercises.check_lab_setting(lab)
 
 # %% tags=["voila-hide"] jupyter={"source_hidden": true}
 # A worked solution: open it once you have tried (the hints of the check
 # come first). Your own `lab_setting` is left as it is. To run the check on
-# this one: check_lab_setting(lab_setting_solution)
+# this one: ll.exercises.check_lab_setting(lab_setting_solution)
 def lab_setting_solution():
     """BatchNorm re-centers every layer's weighted sums where the sigmoid is steep
     (and keeps the shortcut stream near zero); the shortcuts hand the learning
