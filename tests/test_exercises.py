@@ -142,7 +142,7 @@ def delta_rule_einsum(W, X, T, lr):
     return W + lr * np.einsum("ni,nk->ik", X, (T - Y) * Y * (1 - Y))
 
 
-def _delta(W, X, T, lr, slope=lambda Y: Y * (1 - Y), scale=1.0, sign=1.0, keep=True):
+def _delta_rule_step(W, X, T, lr, slope=lambda Y: Y * (1 - Y), scale=1.0, sign=1.0, keep=True):
     Y = _sig(X @ W)
     change = sign * scale * lr * X.T @ ((T - Y) * slope(Y))
     return W + change if keep else change
@@ -155,13 +155,13 @@ def delta_rule_in_place(W, X, T, lr):
 
 
 DELTA_RULE_WRONG = {
-    "no_slope": lambda W, X, T, lr: _delta(W, X, T, lr, slope=lambda Y: 1.0),
-    "averaged": lambda W, X, T, lr: _delta(W, X, T, lr, scale=1 / X.shape[0]),
-    "wrong_sign": lambda W, X, T, lr: _delta(W, X, T, lr, sign=-1.0),
-    "slope_y_only": lambda W, X, T, lr: _delta(W, X, T, lr, slope=lambda Y: Y),
-    "slope_at_output": lambda W, X, T, lr: _delta(W, X, T, lr,
-                                                  slope=lambda Y: _sig(Y) * (1 - _sig(Y))),
-    "change_only": lambda W, X, T, lr: _delta(W, X, T, lr, keep=False),
+    "no_slope": lambda W, X, T, lr: _delta_rule_step(W, X, T, lr, slope=lambda Y: 1.0),
+    "averaged": lambda W, X, T, lr: _delta_rule_step(W, X, T, lr, scale=1 / X.shape[0]),
+    "wrong_sign": lambda W, X, T, lr: _delta_rule_step(W, X, T, lr, sign=-1.0),
+    "slope_y_only": lambda W, X, T, lr: _delta_rule_step(W, X, T, lr, slope=lambda Y: Y),
+    "slope_at_output": lambda W, X, T, lr: _delta_rule_step(
+        W, X, T, lr, slope=lambda Y: _sig(Y) * (1 - _sig(Y))),
+    "change_only": lambda W, X, T, lr: _delta_rule_step(W, X, T, lr, keep=False),
     "linear_output": lambda W, X, T, lr: W + lr * X.T @ (T - X @ W),
     "in_place": delta_rule_in_place,
 }
@@ -541,8 +541,8 @@ GRADIENT_RATIO_WRONG = {
 # ---------------------------------------------------------------------------
 
 def rnn_step_backward_ok(dh, x, h_prev, h, W_x, W_h):
-    delta = dh * (1.0 - h * h)
-    return delta @ W_h.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+    dnet = dh * (1.0 - h * h)
+    return dnet @ W_h.T, x.T @ dnet, h_prev.T @ dnet, dnet.sum(axis=0)
 
 
 def rnn_step_backward_einsum(dh, x, h_prev, h, W_x, W_h):
@@ -552,9 +552,8 @@ def rnn_step_backward_einsum(dh, x, h_prev, h, W_x, W_h):
 
 
 def rnn_step_backward_list(dh, x, h_prev, h, W_x, W_h):
-    delta = dh * (1.0 - h ** 2)
-    return [np.dot(delta, W_h.T), np.dot(x.T, delta), np.dot(h_prev.T, delta),
-            delta.sum(0)]
+    dnet = dh * (1.0 - h ** 2)
+    return [np.dot(dnet, W_h.T), np.dot(x.T, dnet), np.dot(h_prev.T, dnet), dnet.sum(0)]
 
 
 def _rnn(dh, x, h_prev, h, W_x, W_h, *, slope=None, back_T=True, dwx_T=False, db="sum",

@@ -20,7 +20,7 @@ def _delta_rule_update(W, X, T, lr):
     return W + lr * X.T @ delta
 
 
-def _delta_variant(W, X, T, lr, *, slope="sigmoid", scale=1.0, sign=1.0, keep_w=True):
+def _rule_variant(W, X, T, lr, *, slope="sigmoid", scale=1.0, sign=1.0, keep_w=True):
     Y = sigmoid(X @ W)
     if slope == "sigmoid":
         d = Y * (1.0 - Y)
@@ -35,22 +35,22 @@ def _delta_variant(W, X, T, lr, *, slope="sigmoid", scale=1.0, sign=1.0, keep_w=
 
 
 _MISTAKES = (
-    Mistake("no_slope", lambda W, X, T, lr: _delta_variant(W, X, T, lr, slope="none"),
+    Mistake("no_slope", lambda W, X, T, lr: _rule_variant(W, X, T, lr, slope="none"),
             "your δ is the error T − Y alone: the slope of the sigmoid, σ′(net) = Y(1 − Y), "
             "is missing (that rule is the one for a linear unit)."),
-    Mistake("averaged", lambda W, X, T, lr: _delta_variant(W, X, T, lr, scale=1 / len(X)),
+    Mistake("averaged", lambda W, X, T, lr: _rule_variant(W, X, T, lr, scale=1 / len(X)),
             "your change is the right one divided by N, the number of samples: that is the "
             "gradient of the *averaged* error. This exercise uses the summed error of the "
             "notes, E = ½ Σ (T − Y)², so the matrix product's sum is not divided."),
-    Mistake("wrong_sign", lambda W, X, T, lr: _delta_variant(W, X, T, lr, sign=-1.0),
+    Mistake("wrong_sign", lambda W, X, T, lr: _rule_variant(W, X, T, lr, sign=-1.0),
             "your step goes uphill: the error is T − Y (target minus output), and the rule "
             "adds η Xᵀδ to W."),
-    Mistake("slope_y_only", lambda W, X, T, lr: _delta_variant(W, X, T, lr, slope="y"),
+    Mistake("slope_y_only", lambda W, X, T, lr: _rule_variant(W, X, T, lr, slope="y"),
             "your slope is Y alone; σ′(net) = Y(1 − Y) has a second factor."),
-    Mistake("slope_at_output", lambda W, X, T, lr: _delta_variant(W, X, T, lr, slope="at_y"),
+    Mistake("slope_at_output", lambda W, X, T, lr: _rule_variant(W, X, T, lr, slope="at_y"),
             "you applied the sigmoid twice: the slope is σ′ at the weighted sum net = XW, "
             "which in terms of the output is Y(1 − Y), not σ(Y)(1 − σ(Y))."),
-    Mistake("change_only", lambda W, X, T, lr: _delta_variant(W, X, T, lr, keep_w=False),
+    Mistake("change_only", lambda W, X, T, lr: _rule_variant(W, X, T, lr, keep_w=False),
             "you returned the change ΔW = η Xᵀδ; the function returns the new weights W + ΔW."),
     Mistake("linear_output", lambda W, X, T, lr: W + lr * X.T @ (T - X @ W),
             "your output is the weighted sum XW itself; this unit is a sigmoid unit, "
