@@ -365,10 +365,12 @@ def test_surface_plot_draws_the_contour_once_and_moves_paths(backend):
     w0, w1, E = dr.loss_surface(SURFACE_EXTENT, resolution=20)
     plot = SurfacePlot(w0, w1, E, labels=["a", "b"], minimum=(0.6, 0.9))
     contour = plot.contour
-    assert plot.update({"a": [[0.0, 0.0], [1.0, 1.0]]}) == ""
+    plot.update({"a": [[0.0, 0.0], [1.0, 1.0]]})
+    assert plot.note_text() == ""
     np.testing.assert_array_equal(plot.paths["a"].get_xdata(), [0.0, 1.0])
     assert len(plot.paths["b"].get_xdata()) == 0
-    note = plot.update({"b": [[0.0, 0.0], [9.0, 0.0], [np.inf, np.inf]]})
+    plot.update({"b": [[0.0, 0.0], [9.0, 0.0], [np.inf, np.inf]]})
+    note = plot.note_text()
     assert "from step 1" in note and plot.note.get_visible()
     assert np.isnan(plot.paths["b"].get_xdata()[2])     # not drawn, not NaN-in-data silently
     assert plot.contour is contour

@@ -386,7 +386,8 @@ def test_panel_figure_is_small_and_fixed(backend):
 
 def test_dual_line_plot_updates_in_place(backend):
     plot = DualLinePlot(["a"], ["b", "c"], xlabel="x", left_logy=True)
-    note = plot.update(np.arange(3.0), {"a": [1.0, 0.0, 2.0]}, {"b": np.ones(3), "c": None})
+    plot.update(np.arange(3.0), {"a": [1.0, 0.0, 2.0]}, {"b": np.ones(3), "c": None})
+    note = plot.note_text()
     assert "Underflow" in note
     assert not plot.lines["c"].get_visible()
     assert "a" in plot.legend_html() and "b" in plot.legend_html()

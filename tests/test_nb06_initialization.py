@@ -672,8 +672,8 @@ def test_panel_rejects_bad_arguments():
 def test_init_plot_updates_and_validates(backend):
     plot = InitPlot(legend=True)
     r = init_profile(10, init="uniform", activation="tanh")
-    note = plot.update(r)
-    assert note == ""
+    plot.update(r)
+    assert plot.note_text() == ""
     np.testing.assert_allclose(plot.delta_plot.lines["measured"].get_ydata(), r["delta"])
     lo, hi = plot.std_plot.ax.get_ylim()
     assert hi / lo >= 99                           # at least two decades on a log axis
@@ -694,9 +694,9 @@ def test_init_plot_updates_and_validates(backend):
 def test_init_plot_hides_delta_theory_when_there_is_none(backend):
     plot = InitPlot()
     r = init_profile(4, init="zeros", activation="relu")
-    note = plot.update(r)
+    plot.update(r)
     assert not plot.delta_plot.lines["theory"].get_visible()
-    assert "Underflow" in note                     # zero signals cannot go on a log axis
+    assert "Underflow" in plot.note_text()         # zero signals cannot go on a log axis
 
 
 def test_claim_symmetry_experiment_holds_for_five_weight_draws():

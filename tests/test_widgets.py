@@ -166,7 +166,8 @@ def test_lineplot_update_validates_and_notes(backend):
         plot.update(np.arange(3), {"c": np.ones(3)})
     with pytest.raises(ValueError, match=r"ys\['a'\]"):
         plot.update(np.arange(3), {"a": np.ones(4)})
-    note = plot.update(np.arange(3.0), {"a": [1.0, np.inf, 2.0], "b": [0.0, 1.0, 1.0]})
+    plot.update(np.arange(3.0), {"a": [1.0, np.inf, 2.0], "b": [0.0, 1.0, 1.0]})
+    note = plot.note_text()
     assert "Overflow" in note and "a: 1 of 3" in note
     assert "Underflow" in note and "b: 1 of 3" in note
     assert np.isnan(plot.lines["a"].get_ydata()[1])     # not drawn, and said so

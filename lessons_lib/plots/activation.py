@@ -118,7 +118,7 @@ class DualLinePlot:
                 ax.xaxis.set_major_formatter(FuncFormatter(_power_label))
 
     def update(self, x: Any, left: Mapping[str, Any] | None = None,
-               right: Mapping[str, Any] | None = None, *, note: str = "") -> str:
+               right: Mapping[str, Any] | None = None, *, note: str = "") -> None:
         """Move the lines of both axes to new data (see :meth:`LinePlot.update`).
 
         Parameters
@@ -128,22 +128,20 @@ class DualLinePlot:
         left, right : mapping of label to array_like (n,) or None, optional
             New y values for lines of the left / right axes.
         note : str
-            Text shown on the left axes.
-
-        Returns
-        -------
-        str
-            The notes shown on either axes ("" when both are clean).
+            Text shown on the left axes (see :meth:`note_text`).
         """
         x = check_array("x", x, ndim=1, allow_empty=True)
         if self.logx:
             if np.any(x <= 0):
                 raise ValueError(f"x must be > 0 on a log axis (logx=True), got minimum {x.min()}")
             x = np.log10(x)
-        notes = [self.left.update(x, left or {}, note=note)]
+        self.left.update(x, left or {}, note=note)
         if right:
-            notes.append(self.right.update(x, right))
-        return "\n".join(n for n in notes if n)
+            self.right.update(x, right)
+
+    def note_text(self) -> str:
+        """The notes shown on either axes ("" when both are clean)."""
+        return "\n".join(n for n in (self.left.note_text(), self.right.note_text()) if n)
 
     @property
     def lines(self) -> dict[str, Any]:

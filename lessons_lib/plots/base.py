@@ -498,7 +498,11 @@ class LinePlot:
                          f"&nbsp;{label}")
         return "&emsp;".join(items)
 
-    def update(self, x: Any, ys: Mapping[str, Any | None], *, note: str = "") -> str:
+    def note_text(self) -> str:
+        """The note shown on the plot ("" when the plot is clean)."""
+        return self.note.get_text() if self.note.get_visible() else ""
+
+    def update(self, x: Any, ys: Mapping[str, Any | None], *, note: str = "") -> None:
         """Move the lines to new data and rescale the axes.
 
         Parameters
@@ -510,12 +514,7 @@ class LinePlot:
             keep their data.
         note : str
             Text to show on the plot (e.g. an explanation); values that could
-            not be drawn add their own sentence to it.
-
-        Returns
-        -------
-        str
-            The note shown ("" when the plot is clean).
+            not be drawn add their own sentence to it (see :meth:`note_text`).
         """
         x = check_array("x", x, ndim=1, allow_empty=True)
         unknown = set(ys) - set(self.lines)
@@ -553,7 +552,6 @@ class LinePlot:
         text = "\n".join(lines)
         self.note.set_text(text)
         self.note.set_visible(bool(text))
-        return text
 
     def _rescale(self, x: np.ndarray, values: list[np.ndarray]) -> None:
         """Fit the axes to the data; the y limits are round and sticky.

@@ -101,18 +101,18 @@ class SurfacePlot:
                 if artist is not None:
                     artist.set_animated(True)
 
-    def update(self, weights: Mapping[str, Any]) -> str:
+    def note_text(self) -> str:
+        """The note shown on the plot ("" when every path stays inside it)."""
+        return self.note.get_text() if self.note.get_visible() else ""
+
+    def update(self, weights: Mapping[str, Any]) -> None:
         """Move the paths to new data.
 
         Parameters
         ----------
         weights : mapping of label to array_like (k, 2)
-            Path :math:`(w_0, w_1)` per label; non-finite points are not drawn.
-
-        Returns
-        -------
-        str
-            The note shown ("" when every path stays inside the plot).
+            Path :math:`(w_0, w_1)` per label; non-finite points are not drawn,
+            and a path that leaves the plot is noted on it (see :meth:`note_text`).
         """
         unknown = set(weights) - set(self.paths)
         if unknown:
@@ -134,4 +134,3 @@ class SurfacePlot:
         text = "\n".join(left)
         self.note.set_text(text)
         self.note.set_visible(bool(text))
-        return text

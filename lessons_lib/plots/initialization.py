@@ -57,11 +57,11 @@ class InitPlot:
                                    styles={"measured": {"color": COLORS[1]},
                                            "theory": _THEORY_STYLE})
 
-    def update(self, result: Mapping[str, Any]) -> str:
+    def update(self, result: Mapping[str, Any]) -> None:
         """Move the lines to ``result`` (from
         :func:`~lessons_lib.experiments.initialization.init_profile`).
 
-        Returns the notes of both halves (overflow / underflow), "" when clean.
+        Values that cannot be drawn are noted on the plot (see :meth:`note_text`).
         """
         if not isinstance(result, Mapping):
             raise TypeError(f"result must be the dict returned by init_profile, "
@@ -70,11 +70,14 @@ class InitPlot:
         if missing:
             raise ValueError(f"result is missing the keys {sorted(missing)}")
         x = result["layer"]
-        notes = [self.std_plot.update(x, {"measured": result["std"],
-                                          "theory": result["std_theory"]}),
-                 self.delta_plot.update(x, {"measured": result["delta"],
-                                            "theory": result["delta_theory"]})]
-        return "\n".join(n for n in notes if n)
+        self.std_plot.update(x, {"measured": result["std"], "theory": result["std_theory"]})
+        self.delta_plot.update(x, {"measured": result["delta"],
+                                   "theory": result["delta_theory"]})
+
+    def note_text(self) -> str:
+        """The notes of both halves (overflow / underflow), "" when both are clean."""
+        return "\n".join(n for n in (self.std_plot.note_text(), self.delta_plot.note_text())
+                         if n)
 
     def legend_html(self) -> str:
         """One HTML legend line for both halves."""

@@ -171,7 +171,7 @@ class LabPlot:
         for label, points in enumerate(self.decision.points):
             points.set_offsets(X[y == label])
 
-    def update(self, frame: Any, *, note: str = "") -> str:
+    def update(self, frame: Any, *, note: str = "") -> None:
         """Show a :class:`~lessons_lib.experiments.lab.LabFrame` (artists move, none is made).
 
         Parameters
@@ -181,19 +181,13 @@ class LabPlot:
             :attr:`grid_points`.
         note : str
             Short text shown on the loss axes (e.g. "diverged at step 12").
-
-        Returns
-        -------
-        str
-            The note shown on the plot.
         """
         for attr in ("steps", "loss", "grad_norms", "proba"):
             if not hasattr(frame, attr):
                 raise TypeError(f"frame must be a LabFrame (from LabRun.frame), "
                                 f"got {type(frame).__name__}")
         steps = np.asarray(frame.steps, dtype=np.float64)
-        shown = self.loss.update(steps, {"training": frame.loss, "test": frame.test_loss},
-                                 note=note)
+        self.loss.update(steps, {"training": frame.loss, "test": frame.test_loss}, note=note)
         if frame.proba is not None:
             self.decision.update(frame.proba)
         grads = np.asarray(frame.grad_norms, dtype=np.float64)
@@ -217,4 +211,3 @@ class LabPlot:
         if n_steps < _MIN_STEPS:
             _set_limits(self.loss.ax.set_xlim, self.loss.ax.get_xlim(), (0.0, _MIN_STEPS + 0.5))
         self.n_layers = n_layers
-        return shown
