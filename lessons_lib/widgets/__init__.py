@@ -1,6 +1,7 @@
-"""Live panels: controls wired to a pure compute function and an in-place drawer.
+"""Live panels: controls wired to a pure compute method and an in-place drawer.
 
-* :mod:`.base` — :class:`Panel`, the reusable base every panel builds on;
+* :mod:`.base` — :class:`Panel`, the reusable base every panel builds on, and
+  :func:`check_control_value`, which checks a panel's starting values against its controls;
 * one module per lesson, each with a factory that returns a panel:
   :func:`widget_check` (00), :func:`perceptron_panel` (01),
   :func:`delta_rule_panel` (02), :func:`backprop_panel` (03),
@@ -14,7 +15,7 @@
 
 from .activation import ActivationPanel, DeadReluPanel, activation_panel, dead_relu_panel
 from .backprop import BackpropPanel, backprop_panel
-from .base import Panel, is_live, prepare_live_canvas
+from .base import Panel, check_control_value, is_live, prepare_live_canvas
 from .batchnorm import BNGradientPanel, RunningMeanPanel, bn_gradient_panel, running_mean_panel
 from .clipping import ClipPanel, PenaltyPanel, clip_panel, penalty_panel
 from .delta_rule import DeltaRulePanel, delta_rule_panel
@@ -48,6 +49,7 @@ __all__ = [
     "activation_panel",
     "backprop_panel",
     "bn_gradient_panel",
+    "check_control_value",
     "clip_panel",
     "dead_relu_panel",
     "delta_rule_panel",

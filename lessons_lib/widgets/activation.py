@@ -29,7 +29,7 @@ from ..experiments.activation import (
 )
 from ..plots.activation import DualLinePlot
 from ..plots.base import COLORS, LinePlot
-from ..validation import check_choice, check_float
+from ..validation import check_int
 from .base import Panel, panel_factory
 
 __all__ = ["ACTIVATION_LABELS", "ActivationPanel", "DeadReluPanel", "activation_panel",
@@ -62,37 +62,38 @@ LEAKY_MAX_ALPHA = 0.99
 class ActivationPanel(Panel):
     """Activation dropdown + α slider redrawing f and f′ (see :func:`activation_panel`)."""
 
+    enabled_when = {"alpha": lambda v: v["activation"] in ALPHA_ACTIVATIONS}
+
     def __init__(self, *, activation: str = "leaky_relu", alpha: float = 0.2) -> None:
-        check_choice("activation", activation, PANEL_ACTIVATIONS)
-        alpha = check_float("alpha", alpha, min_value=0.0, max_value=1.0)
         style = {"description_width": "initial"}
         controls = {
             "activation": ipw.Dropdown(
                 options=[(ACTIVATION_LABELS[k], k) for k in PANEL_ACTIVATIONS],
-                value=activation, description="activation", style=style),
-            "alpha": ipw.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01, description="α",
+                description="activation", style=style),
+            "alpha": ipw.FloatSlider(min=0.0, max=1.0, step=0.01, description="α",
                                      readout_format=".2f", style=style),
         }
         self.plot = LinePlot([_F, _G], xlabel="z (weighted input net)", ylabel="f(z) and f′(z)",
                              legend=False, styles={_G: {"ls": "--"}})
         self.plot.ax.axhline(0.0, color="#999999", lw=0.8, zorder=0)
         self.plot.ax.axvline(0.0, color="#999999", lw=0.8, zorder=0)
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"activation": activation, "alpha": alpha})
 
-    def _compute(self, activation: str, alpha: float) -> dict[str, Any]:
-        uses_alpha = activation in ALPHA_ACTIVATIONS
-        self.controls["alpha"].disabled = not uses_alpha
+    def compute(self, activation: str, alpha: float) -> dict[str, Any]:
+        """The curves f and f′ (with α where the activation has one)."""
         used = None
-        if uses_alpha:
+        if activation in ALPHA_ACTIVATIONS:
             used = min(alpha, LEAKY_MAX_ALPHA) if activation == "leaky_relu" else alpha
         return {"curve": activation_curve(activation, used), "asked": alpha}
 
-    def _draw(self, r: dict[str, Any]) -> str:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the two lines."""
         c: ActivationCurve = r["curve"]
-        return self.plot.update(c.z, {_F: c.f, _G: c.grad})
+        self.plot.update(c.z, {_F: c.f, _G: c.grad})
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """The legend, the formula and the largest slope."""
         c: ActivationCurve = r["curve"]
         lines = [self.plot.legend_html(), f"<b>{ACTIVATION_LABELS[c.name]}</b>: {FORMULAS[c.name]}"]
         i_neg = int(np.searchsorted(c.z, -3.0))
@@ -136,7 +137,9 @@ def activation_panel(**initial: Any) -> ActivationPanel:
     -------
     ActivationPanel
     """
-    return ActivationPanel(**initial)
+    panel = ActivationPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
 
 _LOSS = "loss E (cross-entropy)"
@@ -149,12 +152,10 @@ class DeadReluPanel(Panel):
     """Learning-rate slider → loss and dead-unit share of a ReLU net (:func:`dead_relu_panel`)."""
 
     def __init__(self, *, lr: float = 0.3, steps: int = 100, seed: int = 0) -> None:
-        lo, hi = 10.0 ** DEAD_LR_EXPONENTS[0], 10.0 ** DEAD_LR_EXPONENTS[1]
-        lr = check_float("lr", lr, min_value=lo, max_value=hi)
-        dead_relu_run(lr, steps=steps, seed=seed)                 # validates steps and seed
-        self.steps, self.seed = steps, seed
+        self.steps = check_int("steps", steps, min_value=1, max_value=2000)  # dead_relu_run's
+        self.seed = check_int("seed", seed, min_value=0)
         controls = {
-            "lr": ipw.FloatLogSlider(value=lr, base=10, min=DEAD_LR_EXPONENTS[0],
+            "lr": ipw.FloatLogSlider(base=10, min=DEAD_LR_EXPONENTS[0],
                                      max=DEAD_LR_EXPONENTS[1], step=0.25,
                                      description="learning rate η", readout_format=".3g",
                                      style={"description_width": "initial"}),
@@ -165,20 +166,21 @@ class DeadReluPanel(Panel):
             legend=False, styles={_LOSS: {"color": COLORS[6]}, _DEAD[0]: {"color": COLORS[0]},
                                   _DEAD[1]: {"color": COLORS[1]}})
         self.plot.right.fixed_ylim = (-3.0, 103.0)        # percentages: a fixed scale
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig, values={"lr": lr})
 
-    def _compute(self, lr: float) -> DeadReluRun:
+    def compute(self, lr: float) -> DeadReluRun:
+        """The training run at this η (memoized)."""
         return dead_relu_run(lr, steps=self.steps, seed=self.seed)
 
-    def _draw(self, run: DeadReluRun) -> str:
+    def draw(self, run: DeadReluRun) -> None:
+        """Move the loss and the two dead-unit lines."""
         note = "training diverged: the loss overflowed" if run.diverged else ""
-        text = self.plot.update(run.step, {_LOSS: run.loss},
-                                {_DEAD[0]: 100 * run.dead[:, 0], _DEAD[1]: 100 * run.dead[:, 1]},
-                                note=note)
-        return text
+        self.plot.update(run.step, {_LOSS: run.loss},
+                         {_DEAD[0]: 100 * run.dead[:, 0], _DEAD[1]: 100 * run.dead[:, 1]},
+                         note=note)
 
-    def _readout(self, run: DeadReluRun) -> str:
+    def readout_text(self, run: DeadReluRun) -> str:
+        """The legend and the dead shares, loss and accuracy at the end."""
         d1, d2 = 100 * run.dead_final
         acc = "—" if run.diverged else f"{100 * run.accuracy:.0f}%"
         return (f"{self.plot.legend_html()}<br>η = {run.lr:.3g}: after {run.step[-1]:.0f} steps "
@@ -204,4 +206,6 @@ def dead_relu_panel(**initial: Any) -> DeadReluPanel:
     -------
     DeadReluPanel
     """
-    return DeadReluPanel(**initial)
+    panel = DeadReluPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

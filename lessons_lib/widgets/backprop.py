@@ -13,10 +13,10 @@ from typing import Any
 
 import ipywidgets as ipw
 
-from ..experiments.backprop import XOR_MAX_WIDTH, XorRun, train_xor
+from ..experiments.backprop import XOR_MAX_STEPS, XOR_MAX_WIDTH, XorRun, train_xor
 from ..plots.activation import DualLinePlot
 from ..plots.base import COLORS
-from ..validation import check_float, check_int
+from ..validation import check_int
 from .base import Panel, panel_factory
 
 __all__ = ["LR_EXPONENTS", "BackpropPanel", "backprop_panel"]
@@ -34,16 +34,12 @@ class BackpropPanel(Panel):
     def __init__(self, *, width: int = 3, lr: float = 2.0, steps: int = 1000, seed: int = 0,
                  max_width: int = 8) -> None:
         max_width = check_int("max_width", max_width, min_value=2, max_value=XOR_MAX_WIDTH)
-        width = check_int("width", width, min_value=1, max_value=max_width)
-        lo, hi = 10.0 ** LR_EXPONENTS[0], 10.0 ** LR_EXPONENTS[1]
-        lr = check_float("lr", lr, min_value=lo, max_value=hi)
-        train_xor(width, lr, steps=steps, seed=seed)          # validates steps and seed
-        self.steps, self.seed = steps, seed
+        self.steps = check_int("steps", steps, min_value=1, max_value=XOR_MAX_STEPS)
+        self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "width": ipw.IntSlider(value=width, min=1, max=max_width, description="hidden width",
-                                   style=style),
-            "lr": ipw.FloatLogSlider(value=lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1],
+            "width": ipw.IntSlider(min=1, max=max_width, description="hidden width", style=style),
+            "lr": ipw.FloatLogSlider(base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1],
                                      step=0.1, description="learning rate η",
                                      readout_format=".3g", style=style),
         }
@@ -53,17 +49,18 @@ class BackpropPanel(Panel):
             left_logy=True, right_logy=True, legend=False,
             styles={_E: {"color": COLORS[6]}, _D1: {"color": COLORS[0]},
                     _D2: {"color": COLORS[1]}})
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig, values={"width": width, "lr": lr})
 
-    def _compute(self, width: int, lr: float) -> XorRun:
+    def compute(self, width: int, lr: float) -> XorRun:
+        """The training run for this width and η (memoized)."""
         return train_xor(width, lr, steps=self.steps, seed=self.seed)
 
-    def _draw(self, run: XorRun) -> str:
-        return self.plot.update(run.step, {_E: run.loss},
-                                {_D1: run.delta[:, 0], _D2: run.delta[:, 1]})
+    def draw(self, run: XorRun) -> None:
+        """Move the error line and the two signal-size lines."""
+        self.plot.update(run.step, {_E: run.loss}, {_D1: run.delta[:, 0], _D2: run.delta[:, 1]})
 
-    def _readout(self, run: XorRun) -> str:
+    def readout_text(self, run: XorRun) -> str:
+        """The legend, the outputs for the four rows and the verdict."""
         outs = ", ".join(f"{v:.2f}" for v in run.output)
         verdict = ("<b>XOR solved ✓</b>" if run.solved
                    else "<b>not solved ✗</b> (an output is on the wrong side of 0.5)")
@@ -96,4 +93,6 @@ def backprop_panel(**initial: Any) -> BackpropPanel:
     BackpropPanel
         Display it as the last expression of a cell.
     """
-    return BackpropPanel(**initial)
+    panel = BackpropPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

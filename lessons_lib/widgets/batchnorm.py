@@ -24,7 +24,7 @@ from ..experiments.batchnorm import (
     running_mean_trace,
 )
 from ..plots.base import COLORS, LinePlot
-from ..validation import check_choice, check_float, check_int
+from ..validation import check_float, check_int
 from .base import Panel, panel_factory
 
 __all__ = ["BN_BATCH_SIZES", "BNGradientPanel", "RunningMeanPanel", "bn_gradient_panel",
@@ -50,33 +50,34 @@ class BNGradientPanel(Panel):
     def __init__(self, *, depth: int = 20, activation: str = "sigmoid", max_depth: int = 50,
                  width: int = 64, batch: int = 96, seed: int = 0) -> None:
         max_depth = check_int("max_depth", max_depth, min_value=2, max_value=100)
-        depth = check_int("depth", depth, min_value=2, max_value=max_depth)
-        check_choice("activation", activation, BN_ACTIVATIONS)
         self.width = check_int("width", width, min_value=2, max_value=256)
         self.batch = check_int("batch", batch, min_value=2, max_value=1024)
         self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "depth": ipw.IntSlider(value=depth, min=2, max=max_depth, description="depth",
+            "depth": ipw.IntSlider(min=2, max=max_depth, description="depth",
                                    continuous_update=True, style=style),
-            "activation": ipw.Dropdown(options=BN_ACTIVATIONS, value=activation,
-                                       description="activation", style=style),
+            "activation": ipw.Dropdown(options=BN_ACTIVATIONS, description="activation",
+                                       style=style),
         }
         self.plot = LinePlot([_WITHOUT, _WITH], xlabel="layer (1 = input side)",
                              ylabel="‖∂E/∂W‖ (log scale)", logy=True, legend=False,
                              round_x=True)
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"depth": depth, "activation": activation})
 
-    def _compute(self, depth: int, activation: str) -> dict[str, Any]:
+    def compute(self, depth: int, activation: str) -> dict[str, Any]:
+        """Both profiles, from one stack without and with BatchNorm."""
         profiles = bn_gradient_profiles(depth, activation=activation, width=self.width,
                                         batch=self.batch, seed=self.seed)
         return {"layer": np.arange(1, depth + 1), **profiles}
 
-    def _draw(self, r: dict[str, Any]) -> str:
-        return self.plot.update(r["layer"], {_WITHOUT: r["without"], _WITH: r["with"]})
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the two lines."""
+        self.plot.update(r["layer"], {_WITHOUT: r["without"], _WITH: r["with"]})
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """The legend and the first ÷ last layer ratios."""
         return (f"{self.plot.legend_html()}<br>‖∂E/∂W‖ of the first layer ÷ the last: "
                 f"without BN <b>{_ratio(r['without'])}</b>, with BN <b>{_ratio(r['with'])}</b>")
 
@@ -101,7 +102,9 @@ def bn_gradient_panel(**initial: Any) -> BNGradientPanel:
     BNGradientPanel
         Display it as the last expression of a cell.
     """
-    return BNGradientPanel(**initial)
+    panel = BNGradientPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
 
 class RunningMeanPanel(Panel):
@@ -111,24 +114,16 @@ class RunningMeanPanel(Panel):
 
     def __init__(self, *, momentum: float = 0.9, batch_size: int = 32, steps: int = 600,
                  true_mean: float = 3.0, true_std: float = 2.0, seed: int = 0) -> None:
-        momentum = check_float("momentum", momentum)
-        if momentum not in BN_MOMENTA:
-            raise ValueError(f"momentum must be one of {list(BN_MOMENTA)}, got {momentum}")
-        batch_size = check_int("batch_size", batch_size)
-        if batch_size not in BN_BATCH_SIZES:
-            raise ValueError(f"batch_size must be one of {list(BN_BATCH_SIZES)}, got {batch_size}")
         self.steps = check_int("steps", steps, min_value=2, max_value=5000)
         self.true_mean = check_float("true_mean", true_mean, min_value=-100.0, max_value=100.0)
         self.true_std = check_float("true_std", true_std, min_value=0.0, max_value=100.0)
         self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "momentum": ipw.SelectionSlider(options=BN_MOMENTA, value=momentum,
-                                            description="momentum", continuous_update=True,
-                                            style=style),
-            "batch_size": ipw.SelectionSlider(options=BN_BATCH_SIZES, value=batch_size,
-                                              description="batch size", continuous_update=True,
-                                              style=style),
+            "momentum": ipw.SelectionSlider(options=BN_MOMENTA, description="momentum",
+                                            continuous_update=True, style=style),
+            "batch_size": ipw.SelectionSlider(options=BN_BATCH_SIZES, description="batch size",
+                                              continuous_update=True, style=style),
         }
         batch, running, expected, true = self.LABELS
         self.plot = LinePlot(list(self.LABELS), xlabel="training step k",
@@ -142,22 +137,24 @@ class RunningMeanPanel(Panel):
         lo = min(0.0, self.true_mean - spread)
         hi = max(0.0, self.true_mean + spread)
         self.plot.fixed_ylim = (lo - 0.05 * (hi - lo + 1.0), hi + 0.05 * (hi - lo + 1.0))
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"momentum": momentum, "batch_size": batch_size})
 
-    def _compute(self, momentum: float, batch_size: int) -> dict[str, Any]:
+    def compute(self, momentum: float, batch_size: int) -> dict[str, Any]:
+        """The batch means and the running mean over the steps."""
         return running_mean_trace(momentum, batch_size=batch_size, steps=self.steps,
                                   true_mean=self.true_mean, true_std=self.true_std,
                                   seed=self.seed)
 
-    def _draw(self, r: dict[str, Any]) -> str:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the four lines."""
         batch, running, expected, true = self.LABELS
-        note = self.plot.update(r["step"], {batch: r["batch_mean"], running: r["running_mean"],
-                                            expected: r["expected"],
-                                            true: np.full(r["step"].shape, r["true_mean"])})
-        return note
+        self.plot.update(r["step"], {batch: r["batch_mean"], running: r["running_mean"],
+                                     expected: r["expected"],
+                                     true: np.full(r["step"].shape, r["true_mean"])})
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """The legend, when the running mean is within 1 % and how much it jitters."""
         k = r["steps_to_1pct"]
         when = (f"after <b>{k}</b> steps" if k <= self.steps
                 else f"only after <b>{k}</b> steps (beyond the {self.steps} shown)")
@@ -187,4 +184,6 @@ def running_mean_panel(**initial: Any) -> RunningMeanPanel:
     -------
     RunningMeanPanel
     """
-    return RunningMeanPanel(**initial)
+    panel = RunningMeanPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

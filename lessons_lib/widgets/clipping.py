@@ -22,7 +22,7 @@ import numpy as np
 from ..experiments import clipping as _exp
 from ..plots.base import LinePlot, new_figure
 from ..plots.clipping import ClipPlot
-from ..validation import check_array, check_choice, check_float, check_int
+from ..validation import check_array, check_bool, check_int
 from .base import Panel, panel_factory
 
 __all__ = ["ClipPanel", "PenaltyPanel", "clip_panel", "penalty_panel"]
@@ -37,28 +37,28 @@ class ClipPanel(Panel):
 
     def __init__(self, *, threshold: float = 1.0, g2: Any = (3.0, 1.0), n: int = 16,
                  seed: int = 0) -> None:
-        lo, hi = 10 ** THRESHOLD_LOG_RANGE[0], 10 ** THRESHOLD_LOG_RANGE[1]
-        threshold = check_float("threshold", threshold, min_value=lo, max_value=hi)
         self.g2 = check_array("g2", g2, shape=(2,))
         if not np.any(self.g2):
             raise ValueError("g2 must not be the zero vector")
         self.g = _exp.example_gradient(check_int("n", n, min_value=2, max_value=64), seed=seed)
         self.plot = ClipPlot(self.g2, self.g)
         controls = {"threshold": ipw.FloatLogSlider(
-            value=threshold, base=10, min=THRESHOLD_LOG_RANGE[0], max=THRESHOLD_LOG_RANGE[1],
-            step=0.02, description="threshold c", readout_format=".2f", style=_STYLE,
+            base=10, min=THRESHOLD_LOG_RANGE[0], max=THRESHOLD_LOG_RANGE[1], step=0.02,
+            description="threshold c", readout_format=".2f", style=_STYLE,
             layout=ipw.Layout(width="420px"))}
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig, values={"threshold": threshold})
 
-    def _compute(self, threshold):
+    def compute(self, threshold):
+        """Both gradients clipped by value and by norm at this threshold."""
         return {"c": threshold, "two": _exp.clip_comparison(self.g2, threshold),
                 "long": _exp.clip_comparison(self.g, threshold)}
 
-    def _draw(self, r):
+    def draw(self, r):
+        """Move the arrows and the bars."""
         self.plot.update(r["c"], r["two"], r["long"])
 
-    def _readout(self, r) -> str:
+    def readout_text(self, r) -> str:
+        """The legend, the norms and cosines of both clippings."""
         def row(name, s):
             return (f"{name}: ‖g‖ = {s['norm_g']:.3g}; by value → ‖g‖ = {s['norm_value']:.3g}, "
                     f"cos = <b>{s['cos_value']:.4f}</b> ({s['n_clipped']} "
@@ -84,7 +84,9 @@ def clip_panel(**initial: Any) -> ClipPanel:
     ClipPanel
         Display it as the last expression of a cell.
     """
-    return ClipPanel(**initial)
+    panel = ClipPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
 
 class PenaltyPanel(Panel):
@@ -94,14 +96,7 @@ class PenaltyPanel(Panel):
     HIST_MAX = 250
 
     def __init__(self, *, lam: float = 0.01, penalty: str = "l2", warm: bool = True) -> None:
-        lam = check_float("lam", lam)
-        if lam not in _exp.LAMBDA_GRID:
-            raise ValueError(f"lam must be one of {list(_exp.LAMBDA_GRID)}, got {lam}")
-        penalty = check_choice("penalty", penalty, _exp.PENALTIES)
-        if warm:                              # every slider position is then a cache hit
-            for name in _exp.PENALTIES:
-                for value in _exp.LAMBDA_GRID:
-                    _exp.penalty_run(value, name)
+        warm = check_bool("warm", warm)
         fig = new_figure((9.6, 3.0), ncols=3, left=0.07, wspace=0.38)
         labels = ["with the penalty", "no penalty (λ = 0)"]
         styles = {labels[1]: {"ls": "--", "color": "#555555", "lw": 1.5}}
@@ -110,7 +105,6 @@ class PenaltyPanel(Panel):
         self.loss_plot = LinePlot(labels, ax=fig.axes[1], xlabel="training step",
                                   ylabel="data loss (log scale)", logy=True, legend=False,
                                   styles=styles)
-        lo, hi = _exp.HISTOGRAM_DECADES
         self.hist_plot = LinePlot(labels, ax=fig.axes[2], xlabel="log₁₀ |w| at the end",
                                   ylabel="number of weights", legend=False,
                                   styles={k: {**styles.get(k, {}), "drawstyle": "steps-mid"}
@@ -120,20 +114,25 @@ class PenaltyPanel(Panel):
         self.plot = self.norm_plot            # the panel tests read plot.lines
         controls = {
             "lam": ipw.SelectionSlider(options=[(f"{v:g}", v) for v in _exp.LAMBDA_GRID],
-                                       value=lam, description="λ", style=_STYLE,
-                                       continuous_update=True),
-            "penalty": ipw.ToggleButtons(options=[("L2", "l2"), ("L1", "l1")], value=penalty,
+                                       description="λ", style=_STYLE, continuous_update=True),
+            "penalty": ipw.ToggleButtons(options=[("L2", "l2"), ("L1", "l1")],
                                          description="penalty", style=_STYLE),
         }
-        super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
+        super().__init__(controls, fig, values={"lam": lam, "penalty": penalty})
+        if warm:                              # every slider position is then a cache hit
+            for name in _exp.PENALTIES:
+                for value in _exp.LAMBDA_GRID:
+                    _exp.penalty_run(value, name)
 
-    def _compute(self, lam, penalty):
+    def compute(self, lam, penalty):
+        """The run with this penalty, the run without, and both weight histograms."""
         run, ref = _exp.penalty_run(lam, penalty), _exp.penalty_run(0.0)
         return {"lam": lam, "penalty": penalty, "run": run, "ref": ref,
                 "hist": _exp.weight_histogram(run.weights),
                 "hist_ref": _exp.weight_histogram(ref.weights)}
 
-    def _draw(self, r):
+    def draw(self, r):
+        """Move the lines of the three plots."""
         labels = list(self.norm_plot.lines)
         run, ref = r["run"], r["ref"]
         self.norm_plot.update(np.arange(run.weight_norm.size),
@@ -143,7 +142,8 @@ class PenaltyPanel(Panel):
         self.hist_plot.update(r["hist"]["centers"], {labels[0]: r["hist"]["counts"],
                                                      labels[1]: r["hist_ref"]["counts"]})
 
-    def _readout(self, r) -> str:
+    def readout_text(self, r) -> str:
+        """The legend, the weight norms, the bound on δ's growth and the histogram's share."""
         run, ref = r["run"], r["ref"]
         name = "L2: λ/2·Σ‖W‖²" if r["penalty"] == "l2" else "L1: λ·Σ|W|"
         return (f"{self.norm_plot.legend_html()}<br>"
@@ -180,4 +180,6 @@ def penalty_panel(**initial: Any) -> PenaltyPanel:
     -------
     PenaltyPanel
     """
-    return PenaltyPanel(**initial)
+    panel = PenaltyPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

@@ -24,7 +24,7 @@ from ..experiments.delta_rule import (
 from ..plots import LinePlot
 from ..plots.base import new_figure
 from ..plots.delta_rule import SurfacePlot
-from ..validation import check_array, check_float, check_int
+from ..validation import check_array, check_int
 from .base import Panel, panel_factory
 
 __all__ = ["SURFACE_EXTENT", "DeltaRulePanel", "delta_rule_panel"]
@@ -43,7 +43,6 @@ class DeltaRulePanel(Panel):
         self.threshold = lr_threshold(X)
         self.lam_max = 2.0 / self.threshold
         lr_max = round(1.5 * self.threshold, 2)
-        lr = check_float("lr", lr, min_value=0.01, max_value=lr_max)
         self.steps = check_int("steps", steps, min_value=1, max_value=500)
         self.start = tuple(float(v) for v in check_array("start", start, shape=(2,)))
         self.n, self.seed = n, seed
@@ -58,20 +57,23 @@ class DeltaRulePanel(Panel):
                              ylabel="E − E_min (log scale)", logy=True, legend=False,
                              include_y=(1e-4, 1e2))
         controls = {
-            "lr": ipw.FloatSlider(value=lr, min=0.01, max=lr_max, step=0.01, description="η",
+            "lr": ipw.FloatSlider(min=0.01, max=lr_max, step=0.01, description="η",
                                   readout_format=".2f", continuous_update=True,
                                   layout=ipw.Layout(width="420px")),
         }
-        super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
+        super().__init__(controls, fig, values={"lr": lr})
 
-    def _compute(self, lr: float) -> Any:
+    def compute(self, lr: float) -> Any:
+        """The gradient-descent path at this η (memoized)."""
         return descent_path(lr, steps=self.steps, start=self.start, n=self.n, seed=self.seed)
 
-    def _draw(self, p: Any) -> str:
+    def draw(self, p: Any) -> None:
+        """Move the path on the surface and the loss curve."""
         self.surface.update({"path": p.weights})
-        return self.plot.update(p.steps, {_CURVE: p.excess})
+        self.plot.update(p.steps, {_CURVE: p.excess})
 
-    def _readout(self, p: Any) -> str:
+    def readout_text(self, p: Any) -> str:
+        """η against η* = 2/λ_max, the factor per step and the verdict."""
         verdict = ("<b style='color:#B00020'>diverges</b>" if p.diverges
                    else "<b>converges</b>")
         sign = ">" if p.lr > p.threshold else "<" if p.lr < p.threshold else "="
@@ -103,4 +105,6 @@ def delta_rule_panel(**initial: Any) -> DeltaRulePanel:
     DeltaRulePanel
         Display it as the last expression of a cell.
     """
-    return DeltaRulePanel(**initial)
+    panel = DeltaRulePanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

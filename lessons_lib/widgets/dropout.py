@@ -15,7 +15,6 @@ import numpy as np
 
 from ..experiments.dropout import DROP_RATES, overfit_run, overfit_sweep
 from ..plots.base import COLORS, LinePlot
-from ..validation import check_float
 from .base import Panel, panel_factory
 
 __all__ = ["DropoutPanel", "dropout_panel"]
@@ -27,39 +26,37 @@ class DropoutPanel(Panel):
     """Training vs test loss for a chosen drop rate (see :func:`dropout_panel`)."""
 
     def __init__(self, *, p: float = 0.0, **run_kwargs: Any) -> None:
-        p = check_float("p", p)
-        if p not in DROP_RATES:
-            raise ValueError(f"p must be one of {list(DROP_RATES)}, got {p}")
         self.run_kwargs = dict(run_kwargs)
-        self.runs = overfit_sweep(DROP_RATES, **self.run_kwargs)     # validates, fills cache
-        controls = {"p": ipw.SelectionSlider(options=DROP_RATES, value=p,
-                                             description="drop rate p", continuous_update=True,
+        controls = {"p": ipw.SelectionSlider(options=DROP_RATES, description="drop rate p",
+                                             continuous_update=True,
                                              style={"description_width": "initial"})}
         self.plot = LinePlot([_TRAIN, _TEST, _REF], xlabel="training step",
                              ylabel="loss (BCE, log scale)", logy=True, legend=False,
                              styles={_TRAIN: {"color": COLORS[0]},
                                      _TEST: {"color": COLORS[1]},
                                      _REF: {"color": "#555555", "ls": ":", "lw": 1.5}})
+        super().__init__(controls, self.plot.fig, values={"p": p})
+        # every rate trained once (checks run_kwargs, fills the cache the slider reads);
         # one y range for every drop rate, so moving the slider moves curves, not axes
+        self.runs = overfit_sweep(DROP_RATES, **self.run_kwargs)
         values = np.concatenate([np.r_[r["train_loss"], r["test_loss"]]
                                  for r in self.runs.values()])
         values = values[np.isfinite(values) & (values > 0)]
         self.plot.fixed_ylim = (float(values.min()) / 1.5, float(values.max()) * 1.5)
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
 
-    def _compute(self, p: float) -> dict[str, Any]:
+    def compute(self, p: float) -> dict[str, Any]:
+        """The run at this drop rate and the one at p = 0 (both cached)."""
         return {"p": p, "run": overfit_run(p, **self.run_kwargs),
                 "ref": overfit_run(0.0, **self.run_kwargs)}
 
-    def _draw(self, r: dict[str, Any]) -> str:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the three loss lines."""
         run, ref = r["run"], r["ref"]
-        note = self.plot.update(run["step"], {_TRAIN: run["train_loss"],
-                                              _TEST: run["test_loss"],
-                                              _REF: ref["test_loss"]})
-        return note
+        self.plot.update(run["step"], {_TRAIN: run["train_loss"], _TEST: run["test_loss"],
+                                       _REF: ref["test_loss"]})
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """The legend, the final losses, the gap and the test accuracy."""
         run, ref = r["run"], r["ref"]
         return (f"{self.plot.legend_html()}<br>p = {r['p']:g}: after {int(run['step'][-1])} "
                 f"steps training loss <b>{run['final_train']:.3g}</b>, test loss "
@@ -87,4 +84,6 @@ def dropout_panel(**initial: Any) -> DropoutPanel:
     -------
     DropoutPanel
     """
-    return DropoutPanel(**initial)
+    panel = DropoutPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

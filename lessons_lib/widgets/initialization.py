@@ -15,7 +15,7 @@ import numpy as np
 
 from ..experiments.initialization import INIT_PANEL_ACTIVATIONS, INIT_PANEL_INITS, init_profile
 from ..plots.initialization import InitPlot
-from ..validation import check_choice, check_int
+from ..validation import check_int
 from .base import Panel, panel_factory
 
 __all__ = ["INIT_LABELS", "InitExplorer", "init_explorer"]
@@ -47,34 +47,37 @@ class InitExplorer(Panel):
 
     def __init__(self, *, init: str = "he_normal", activation: str = "relu", depth: int = 30,
                  seed: int = 0, max_depth: int = 50, width: int = 64, batch: int = 256) -> None:
-        check_choice("init", init, INIT_PANEL_INITS)
-        check_choice("activation", activation, INIT_PANEL_ACTIVATIONS)
         max_depth = check_int("max_depth", max_depth, min_value=1, max_value=200)
-        depth = check_int("depth", depth, min_value=1, max_value=max_depth)
-        seed = check_int("seed", seed, min_value=0, max_value=MAX_SEED)
         self.width = check_int("width", width, min_value=2, max_value=256)
         self.batch = check_int("batch", batch, min_value=2, max_value=1024)
         style = {"description_width": "initial"}
         controls = {
             "init": ipw.Dropdown(options=[(INIT_LABELS[k], k) for k in INIT_PANEL_INITS],
-                                 value=init, description="init", style=style),
+                                 description="init", style=style),
             "activation": ipw.Dropdown(
                 options=[(_ACT_LABELS[k], k) for k in INIT_PANEL_ACTIVATIONS],
-                value=activation, description="activation", style=style),
-            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
+                description="activation", style=style),
+            "depth": ipw.IntSlider(min=1, max=max_depth, description="depth",
                                    continuous_update=True, style=style),
-            "seed": ipw.IntSlider(value=seed, min=0, max=MAX_SEED, description="weight draw",
+            "seed": ipw.IntSlider(min=0, max=MAX_SEED, description="weight draw",
                                   continuous_update=True, style=style),
         }
         self.plot = InitPlot(legend=False)
-        super().__init__(controls, self._compute, self.plot.update, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"init": init, "activation": activation, "depth": depth,
+                                 "seed": seed})
 
-    def _compute(self, init: str, activation: str, depth: int, seed: int) -> dict[str, Any]:
+    def compute(self, init: str, activation: str, depth: int, seed: int) -> dict[str, Any]:
+        """Measured and theoretical per-layer std and ‖δ‖ of one random network."""
         return init_profile(depth, init=init, activation=activation, width=self.width,
                             batch=self.batch, seed=seed)
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the lines of both halves."""
+        self.plot.update(r)
+
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """The legend, the std from first to last layer and the ‖δ‖ ratio with its theory."""
         std, th, delta = r["std"], r["std_theory"], r["delta"]
         depth = len(std)
         parts = [f"layer 1 → {depth}: output std <b>{std[0]:.3g} → {std[-1]:.3g}</b> "
@@ -110,4 +113,6 @@ def init_explorer(**initial: Any) -> InitExplorer:
     InitExplorer
         Display it as the last expression of a cell.
     """
-    return InitExplorer(**initial)
+    panel = InitExplorer(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

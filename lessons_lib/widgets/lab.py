@@ -4,9 +4,16 @@ Compute is :class:`lessons_lib.experiments.lab.LabRun` (one model, trained in
 chunks); drawing is :class:`lessons_lib.plots.lab.LabPlot` (one figure, made
 once); this module wires them to the controls and to Train / Pause / Reset.
 
+The panel contract holds here too: :meth:`GradientFlowLab.compute` only
+reads the model (what to draw now); a control change first brings the model
+in line with the controls (:meth:`GradientFlowLab.apply_controls`: a new
+model when the architecture changed, the new η, clipping or L2 from the next
+step otherwise); training happens only in the actions Train / Pause / Reset
+and :meth:`~GradientFlowLab.step` / :meth:`~GradientFlowLab.tick`.
+
 Training runs as an ``asyncio`` task on the kernel's own event loop: each
 frame trains a chunk of steps (about :attr:`GradientFlowLab.frame_budget`
-seconds' worth), moves the artists, redraws (see :meth:`Panel._render`) and then
+seconds' worth), moves the artists, redraws (see :meth:`Panel.update`) and then
 ``await asyncio.sleep(...)``, so clicks and slider changes are handled between
 two frames and the kernel never blocks. :meth:`GradientFlowLab.step`,
 :meth:`~GradientFlowLab.tick` and :meth:`~GradientFlowLab.reset` do the same
@@ -107,6 +114,8 @@ class GradientFlowLab(Panel):
         The last event worth telling (e.g. "architecture changed: new model").
     """
 
+    enabled_when = {"alpha": lambda v: v["activation"] in ALPHA_ACTIVATIONS}
+
     def __init__(self, *, max_steps: int = 3000, frame_budget: float = 0.03,
                  interval: float = 0.02, **knobs: Any) -> None:
         start = lab_settings(knobs)
@@ -125,40 +134,38 @@ class GradientFlowLab(Panel):
         self.plot = LabPlot(self.run.X, self.run.y, self.run.n_layers, extent=LAB_EXTENT)
         self._running = False
         self._task: asyncio.Task | None = None
-        self._pending: int | None = 0        # steps to train in the next update; None: budget
         self._frame_times: list[float] = []
         self._frame_count = 0
         self._grid_every = 1                 # evaluate the boundary every n-th frame
+        self._with_grid = True               # the next compute evaluates the boundary
         self.message = ""
 
         narrow = ipw.Layout(width="245px")
         style = {"description_width": "76px"}
         late = {"continuous_update": False, "layout": narrow, "style": style}
         controls = {
-            "dataset": ipw.Dropdown(options=_DATASET_LABELS, value=start.dataset,
-                                    description="data", layout=narrow, style=style),
-            "depth": ipw.IntSlider(value=start.depth, min=1, max=LAB_MAX_DEPTH,
-                                   description="depth", **late),
-            "width": ipw.IntSlider(value=start.width, min=2, max=LAB_MAX_WIDTH,
-                                   description="width", **late),
-            "activation": ipw.Dropdown(options=LAB_ACTIVATIONS, value=start.activation,
-                                       description="activation", layout=narrow, style=style),
-            "alpha": ipw.FloatSlider(value=start.alpha, min=0.0, max=1.0, step=0.01,
-                                     readout_format=".2f", description="α", **late),
-            "init": ipw.Dropdown(options=_INIT_LABELS, value=start.init, description="init",
-                                 layout=narrow, style=style),
-            "batchnorm": ipw.Checkbox(value=start.batchnorm, description="BatchNorm",
-                                      indent=False, layout=ipw.Layout(width="110px")),
-            "residual": ipw.Checkbox(value=start.residual, description="residual",
-                                     indent=False, layout=ipw.Layout(width="100px")),
-            "dropout": ipw.FloatSlider(value=start.dropout, min=0.0, max=0.5, step=0.05,
-                                       readout_format=".2f", description="dropout", **late),
-            "lr": ipw.SelectionSlider(options=LR_OPTIONS, value=lr, description="η",
-                                      layout=narrow, style=style),
-            "clip_norm": ipw.SelectionSlider(options=CLIP_OPTIONS, value=clip,
-                                             description="clip ‖g‖", layout=narrow, style=style),
-            "l2": ipw.SelectionSlider(options=L2_OPTIONS, value=l2, description="L2 λ",
-                                      layout=narrow, style=style),
+            "dataset": ipw.Dropdown(options=_DATASET_LABELS, description="data", layout=narrow,
+                                    style=style),
+            "depth": ipw.IntSlider(min=1, max=LAB_MAX_DEPTH, description="depth", **late),
+            "width": ipw.IntSlider(min=2, max=LAB_MAX_WIDTH, description="width", **late),
+            "activation": ipw.Dropdown(options=LAB_ACTIVATIONS, description="activation",
+                                       layout=narrow, style=style),
+            "alpha": ipw.FloatSlider(min=0.0, max=1.0, step=0.01, readout_format=".2f",
+                                     description="α", **late),
+            "init": ipw.Dropdown(options=_INIT_LABELS, description="init", layout=narrow,
+                                 style=style),
+            "batchnorm": ipw.Checkbox(description="BatchNorm", indent=False,
+                                      layout=ipw.Layout(width="110px")),
+            "residual": ipw.Checkbox(description="residual", indent=False,
+                                     layout=ipw.Layout(width="100px")),
+            "dropout": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, readout_format=".2f",
+                                       description="dropout", **late),
+            "lr": ipw.SelectionSlider(options=LR_OPTIONS, description="η", layout=narrow,
+                                      style=style),
+            "clip_norm": ipw.SelectionSlider(options=CLIP_OPTIONS, description="clip ‖g‖",
+                                             layout=narrow, style=style),
+            "l2": ipw.SelectionSlider(options=L2_OPTIONS, description="L2 λ", layout=narrow,
+                                      style=style),
         }
         self.buttons = {
             "train": ipw.Button(description="Train", icon="play", button_style="success",
@@ -171,20 +178,26 @@ class GradientFlowLab(Panel):
         self.buttons["train"].on_click(lambda _b: self.start())
         self.buttons["pause"].on_click(lambda _b: self.pause())
         self.buttons["reset"].on_click(lambda _b: self.reset())
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig, values={
+            "dataset": start.dataset, "depth": start.depth, "width": start.width,
+            "activation": start.activation, "alpha": start.alpha, "init": start.init,
+            "batchnorm": start.batchnorm, "residual": start.residual, "dropout": start.dropout,
+            "lr": lr, "clip_norm": clip, "l2": l2})
+
+    def layout(self) -> list[ipw.Widget]:
+        """Two groups of controls (the network; training, with the buttons), then the figure."""
         c = self.controls
         architecture = ipw.HBox([ipw.HTML("<b>network</b> <small>(a change builds a new "
-                                      "model)</small>", layout=ipw.Layout(width="100%")),
-                               c["dataset"], c["depth"], c["width"], c["activation"],
-                               c["alpha"], c["init"], c["batchnorm"], c["residual"],
-                               c["dropout"]],
+                                          "model)</small>", layout=ipw.Layout(width="100%")),
+                                 c["dataset"], c["depth"], c["width"], c["activation"],
+                                 c["alpha"], c["init"], c["batchnorm"], c["residual"],
+                                 c["dropout"]],
                                 layout=ipw.Layout(flex_flow="row wrap"))
         training = ipw.HBox([ipw.HTML("<b>training</b> <small>(changes apply from the next "
-                                  "step)</small>", layout=ipw.Layout(width="100%")),
-                           c["lr"], c["clip_norm"], c["l2"], *self.buttons.values()],
+                                      "step)</small>", layout=ipw.Layout(width="100%")),
+                             c["lr"], c["clip_norm"], c["l2"], *self.buttons.values()],
                             layout=ipw.Layout(flex_flow="row wrap"))
-        self.widget.children = (architecture, training, self.view, self.readout, self.errors)
+        return [architecture, training, self.view, self.readout, self.errors]
 
     # -- state ------------------------------------------------------------------------
     @property
@@ -207,10 +220,15 @@ class GradientFlowLab(Panel):
         self.buttons["train"].disabled = running
         self.buttons["pause"].disabled = not running
 
-    # -- compute and draw (called through Panel.update, which shows any error) ---------
-    def _compute(self, dataset, depth, width, activation, alpha, init, batchnorm, residual,
-                 dropout, lr, clip_norm, l2):
-        self.controls["alpha"].disabled = activation not in ALPHA_ACTIVATIONS
+    # -- the panel contract (called through Panel.update, which shows any error) ------
+    def apply_controls(self, dataset, depth, width, activation, alpha, init, batchnorm,
+                       residual, dropout, lr, clip_norm, l2) -> None:
+        """Bring the model in line with the controls (it trains nothing).
+
+        A new model when the architecture or the data changed; otherwise η,
+        clipping and L2 change from the next step on (same model). Nothing
+        happens when the values are those of the current run.
+        """
         wanted = lab_settings(dataset=dataset, depth=depth, width=width,
                               activation=activation, alpha=alpha, init=init,
                               batchnorm=batchnorm, residual=residual, dropout=dropout, lr=lr,
@@ -230,24 +248,19 @@ class GradientFlowLab(Panel):
                 self.run.set_live(lr=wanted.lr, clip_norm=wanted.clip_norm, l2=wanted.l2)
                 self.message = (f"{', '.join(changed)} from step {self.run.step + 1} on "
                                 "(same model)")
-        steps, self._pending = self._pending, 0
-        points = self.plot.grid_points
-        if steps is None:                        # one frame's worth of steps
-            t_end = time.perf_counter() + self.frame_budget
-            while self.run.can_train and self.run.train(1) and time.perf_counter() < t_end:
-                pass
-            # a deep, wide net costs more to evaluate on the grid than the rest of a
-            # frame: then the boundary is redrawn only every few frames (see _grid_every)
-            self._frame_count += 1
-            if self._frame_count % self._grid_every:
-                return self.run.frame(None)
-            t0 = time.perf_counter()
-            frame = self.run.frame(points)
-            self._grid_every = min(4, 1 + int((time.perf_counter() - t0) / _GRID_BUDGET))
-            return frame
-        if steps:
-            self.run.train(steps)
-        return self.run.frame(points)
+
+    def compute(self, **values: Any) -> dict[str, Any]:
+        """What to draw now: the run's frame, read from the model (which it leaves as it is).
+
+        The decision boundary is evaluated on the grid unless the training
+        loop skips it this frame (see :meth:`tick`); ``grid_seconds`` is what
+        that evaluation took (None when skipped).
+        """
+        if not self._with_grid:
+            return {"frame": self.run.frame(None), "grid_seconds": None}
+        t0 = time.perf_counter()
+        frame = self.run.frame(self.plot.grid_points)
+        return {"frame": frame, "grid_seconds": time.perf_counter() - t0}
 
     def _new_run(self, settings: LabSettings) -> None:
         old = self.run.settings
@@ -255,7 +268,9 @@ class GradientFlowLab(Panel):
         if (settings.dataset, settings.seed) != (old.dataset, old.seed):
             self.plot.set_data(self.run.X, self.run.y)
 
-    def _draw(self, frame) -> None:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the loss lines, the boundary (when evaluated) and the heat map."""
+        frame = r["frame"]
         short = ""
         if frame.status == "diverged":
             short = "diverged: training stopped"
@@ -263,7 +278,9 @@ class GradientFlowLab(Panel):
             short = "finished"
         self.plot.update(frame, note=short)
 
-    def _readout(self, frame) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """State, step, loss and accuracy, the gradient ratio, and what just happened."""
+        frame = r["frame"]
         state = self.state
         color = _STATE_COLORS[state]
         parts = [f'<b style="color:{color}">● {state}</b>',
@@ -303,7 +320,13 @@ class GradientFlowLab(Panel):
                      "(exploding)</small>")
         return "<br>".join(lines)
 
-    # -- synchronous API -----------------------------------------------------------------
+    # -- actions: the only places that train ----------------------------------------
+    def _train_for(self, seconds: float) -> None:
+        """Train one step at a time until ``seconds`` have passed (or the run stops)."""
+        t_end = time.perf_counter() + seconds
+        while self.run.can_train and self.run.train(1) and time.perf_counter() < t_end:
+            pass
+
     def step(self, n: int = 1) -> int:
         """Train ``n`` steps now and redraw once; return the run's step count.
 
@@ -311,16 +334,26 @@ class GradientFlowLab(Panel):
         """
         n = check_int("n", n, min_value=0, max_value=100_000)
         with DRAW_LOCK:
-            self._pending = n
-            self.update()
+            if not n or self.run_action(self.run.train, n):
+                self.update()
             return self.run.step
 
     def tick(self) -> None:
         """One frame of the training loop: a chunk of about ``frame_budget`` seconds, a redraw."""
         t0 = time.perf_counter()
         with DRAW_LOCK:
-            self._pending = None
-            self.update()
+            if self.run_action(self._train_for, self.frame_budget):
+                # a deep, wide net costs more to evaluate on the grid than the rest of a
+                # frame: then the boundary is redrawn only every few frames (see compute)
+                self._frame_count += 1
+                self._with_grid = self._frame_count % self._grid_every == 0
+                try:
+                    self.update()
+                finally:
+                    self._with_grid = True
+                seconds = None if self.last_error else self.result["grid_seconds"]
+                if seconds is not None:
+                    self._grid_every = min(4, 1 + int(seconds / _GRID_BUDGET))
         self._frame_times.append(time.perf_counter() - t0)
         del self._frame_times[:-50]
 
@@ -389,7 +422,7 @@ class GradientFlowLab(Panel):
                     if self.last_error is None:
                         self.update()
                     elif self.result is not None:  # keep the error visible; fix the state
-                        self.readout.value = self._readout(self.result)
+                        self.readout.value = self.readout_text(self.result)
 
     @property
     def fps(self) -> float:
@@ -431,7 +464,9 @@ def gradient_flow_lab(**initial: Any) -> GradientFlowLab:
     GradientFlowLab
         Display it as the last expression of a cell.
     """
-    return GradientFlowLab(**initial)
+    panel = GradientFlowLab(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
 
 def benchmark_lab(frames: int = 20, **initial: Any) -> dict[str, float]:
@@ -451,7 +486,7 @@ def benchmark_lab(frames: int = 20, **initial: Any) -> dict[str, float]:
         before it sends a frame (not part of ``frame_ms``).
     """
     frames = check_int("frames", frames, min_value=2)
-    lab = GradientFlowLab(**initial)
+    lab = gradient_flow_lab(**initial)
     try:
         lab.start()
         lab.figure.canvas.draw()

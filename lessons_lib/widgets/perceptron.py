@@ -18,7 +18,7 @@ from .. import data as _data
 from ..experiments.perceptron import perceptron_output, train_perceptron, with_bias
 from ..plots import DecisionPlot, LinePlot
 from ..plots.base import new_figure
-from ..validation import check_choice, check_float, check_int
+from ..validation import check_choice, check_int
 from .base import Panel, panel_factory
 
 __all__ = ["PANEL_GATES", "PerceptronPanel", "perceptron_panel"]
@@ -34,10 +34,8 @@ class PerceptronPanel(Panel):
 
     def __init__(self, *, gate: str = "and", lr: float = 0.1, epochs: int = 20,
                  max_epochs: int = 150, seed: int = 0) -> None:
-        gate = check_choice("gate", gate, PANEL_GATES)
-        lr = check_float("lr", lr, min_value=_LR_MIN, max_value=_LR_MAX)
+        gate = check_choice("gate", gate, PANEL_GATES)          # before logic_gate(gate) below
         max_epochs = check_int("max_epochs", max_epochs, min_value=1, max_value=500)
-        epochs = check_int("epochs", epochs, min_value=0, max_value=max_epochs)
         self.seed = check_int("seed", seed, min_value=0)
         self.max_epochs = max_epochs
         X, t = _data.logic_gate(gate)
@@ -59,24 +57,26 @@ class PerceptronPanel(Panel):
         self._shown_gate = gate
         style = {"description_width": "initial"}
         controls = {
-            "gate": ipw.Dropdown(options=[(g.upper(), g) for g in PANEL_GATES], value=gate,
+            "gate": ipw.Dropdown(options=[(g.upper(), g) for g in PANEL_GATES],
                                  description="gate", style=style,
                                  layout=ipw.Layout(width="150px")),
-            "lr": ipw.FloatLogSlider(value=lr, base=10, min=np.log10(_LR_MIN),
+            "lr": ipw.FloatLogSlider(base=10, min=np.log10(_LR_MIN),
                                      max=np.log10(_LR_MAX), step=0.1, description="η",
                                      readout_format=".3f", style=style),
-            "epochs": ipw.IntSlider(value=epochs, min=0, max=max_epochs, description="epochs",
+            "epochs": ipw.IntSlider(min=0, max=max_epochs, description="epochs",
                                     style=style),
         }
-        super().__init__(controls, self._compute, self._draw, fig, readout=self._readout)
+        super().__init__(controls, fig, values={"gate": gate, "lr": lr, "epochs": epochs})
 
-    def _compute(self, gate: str, lr: float, epochs: int) -> dict[str, Any]:
+    def compute(self, gate: str, lr: float, epochs: int) -> dict[str, Any]:
+        """The training run, its last weights and the unit's answer on the grid."""
         run = train_perceptron(gate, lr=lr, epochs=epochs, seed=self.seed)
         w = run.weights[-1]
         return {"run": run, "w": w, "regions": perceptron_output(w, self._grid),
                 "target": _data.logic_gate(gate)[1]}
 
-    def _draw(self, r: dict[str, Any]) -> None:
+    def draw(self, r: dict[str, Any]) -> None:
+        """Move the regions, the line, the points (on a new gate) and the error curve."""
         run = r["run"]
         if run.gate != self._shown_gate:
             self.decision.set_points(self._X, r["target"])
@@ -86,7 +86,8 @@ class PerceptronPanel(Panel):
         self.plot.ax.set_xlim(-0.5, self.max_epochs + 0.5)
         self.plot.ax.set_ylim(-0.3, 4.3)
 
-    def _readout(self, r: dict[str, Any]) -> str:
+    def readout_text(self, r: dict[str, Any]) -> str:
+        """Wrong answers, the weights and whether (or why not) all four are right."""
         run = r["run"]
         w0, w1, w2 = (f"{v:.3f}" for v in r["w"])
         head = (f"<b>{run.gate.upper()}</b>, η = {run.lr:.3g}: after {run.epochs} "
@@ -124,4 +125,6 @@ def perceptron_panel(**initial: Any) -> PerceptronPanel:
     PerceptronPanel
         Display it as the last expression of a cell.
     """
-    return PerceptronPanel(**initial)
+    panel = PerceptronPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..experiments import residual_lstm as _exp
 from ..plots.base import LinePlot
-from ..validation import check_choice, check_float, check_int
+from ..validation import check_int
 from .base import Panel, panel_factory
 
 __all__ = ["ResidualPanel", "RnnLstmPanel", "residual_panel", "rnn_lstm_panel"]
@@ -44,40 +44,41 @@ class ResidualPanel(Panel):
                  batch: int = 16, seed: int = 0) -> None:
         max_depth = check_int("max_depth", max_depth, min_value=2,
                               max_value=_exp.MAX_RESIDUAL_DEPTH)
-        depth = check_int("depth", depth, min_value=1, max_value=max_depth)
-        activation = check_choice("activation", activation, _exp.RESIDUAL_ACTIVATIONS)
-        weight_scale = check_float("weight_scale", weight_scale, min_value=0.1, max_value=2.0)
-        _exp.residual_profile(depth, residual=True, width=width, batch=batch,
-                              seed=seed)    # validates the sizes
-        self.width, self.batch, self.seed = width, batch, seed
+        # the bounds of residual_profile, which every slider position calls
+        self.width = check_int("width", width, min_value=1, max_value=256)
+        self.batch = check_int("batch", batch, min_value=1, max_value=1024)
+        self.seed = check_int("seed", seed, min_value=0)
         self.plot = LinePlot(["with shortcuts  X + F(X)", "plain  F(X)"],
                              xlabel="block l (1 = input side)",
                              ylabel="‖∂E/∂X‖ reaching block l (log)", logy=True, legend=False)
         controls = {
-            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
-                                   style=_STYLE, continuous_update=True),
-            "activation": ipw.Dropdown(options=list(_exp.RESIDUAL_ACTIVATIONS), value=activation,
+            "depth": ipw.IntSlider(min=1, max=max_depth, description="depth", style=_STYLE,
+                                   continuous_update=True),
+            "activation": ipw.Dropdown(options=list(_exp.RESIDUAL_ACTIVATIONS),
                                        description="activation", style=_STYLE),
-            "weight_scale": ipw.FloatLogSlider(value=weight_scale, base=10, min=-1,
-                                               max=float(np.log10(2.0)), step=0.02,
-                                               description="weight scale", readout_format=".2f",
-                                               style=_STYLE),
+            "weight_scale": ipw.FloatLogSlider(base=10, min=-1, max=float(np.log10(2.0)),
+                                               step=0.02, description="weight scale",
+                                               readout_format=".2f", style=_STYLE),
         }
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"depth": depth, "activation": activation,
+                                 "weight_scale": weight_scale})
 
-    def _compute(self, depth, activation, weight_scale):
+    def compute(self, depth, activation, weight_scale):
+        """The gradient reaching every block, with and without shortcuts."""
         kw = dict(activation=activation, weight_scale=weight_scale, width=self.width,
                   batch=self.batch, seed=self.seed)
         return {"block": np.arange(1, depth + 1), "activation": activation,
                 "residual": _exp.residual_profile(depth, residual=True, **kw),
                 "plain": _exp.residual_profile(depth, residual=False, **kw)}
 
-    def _draw(self, r):
+    def draw(self, r):
+        """Move the two lines."""
         labels = list(self.plot.lines)
-        return self.plot.update(r["block"], {labels[0]: r["residual"], labels[1]: r["plain"]})
+        self.plot.update(r["block"], {labels[0]: r["residual"], labels[1]: r["plain"]})
 
-    def _readout(self, r) -> str:
+    def readout_text(self, r) -> str:
+        """The legend and block 1 ÷ the last block, with and without shortcuts."""
         init = _exp.RESIDUAL_ACTIVATIONS[r["activation"]]
         return (f"{self.plot.legend_html()}<br>{r['activation']}, {init} init. Gradient at "
                 f"block 1 ÷ at block {len(r['block'])}: with shortcuts "
@@ -99,7 +100,9 @@ def residual_panel(**initial: Any) -> ResidualPanel:
     -------
     ResidualPanel
     """
-    return ResidualPanel(**initial)
+    panel = ResidualPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
 
 class RnnLstmPanel(Panel):
@@ -109,37 +112,37 @@ class RnnLstmPanel(Panel):
                  recurrent_scale: float = 1.0, max_seq_len: int = 200) -> None:
         max_seq_len = check_int("max_seq_len", max_seq_len, min_value=2,
                                 max_value=_exp.MAX_SEQ_LEN)
-        seq_len = check_int("seq_len", seq_len, min_value=2, max_value=max_seq_len)
-        forget_bias = check_float("forget_bias", forget_bias, min_value=-3.0, max_value=6.0)
-        recurrent_scale = check_float("recurrent_scale", recurrent_scale, min_value=0.5,
-                                      max_value=3.0)
         self.plot = LinePlot(["RNN  ‖∂E/∂hₜ‖", "LSTM  ‖∂E/∂hₜ‖", "LSTM cell  ‖∂E/∂cₜ‖"],
                              xlabel="time step t (the loss reads only the last one)",
                              ylabel="gradient norm (log scale)", logy=True, legend=False,
                              styles={"LSTM cell  ‖∂E/∂cₜ‖": {"ls": "--", "lw": 1.5}})
         controls = {
-            "seq_len": ipw.IntSlider(value=seq_len, min=2, max=max_seq_len,
-                                     description="sequence length T", style=_STYLE),
-            "forget_bias": ipw.FloatSlider(value=forget_bias, min=-3.0, max=6.0, step=0.25,
+            "seq_len": ipw.IntSlider(min=2, max=max_seq_len, description="sequence length T",
+                                     style=_STYLE),
+            "forget_bias": ipw.FloatSlider(min=-3.0, max=6.0, step=0.25,
                                            description="LSTM forget bias b_f",
                                            readout_format=".2f", style=_STYLE),
-            "recurrent_scale": ipw.FloatSlider(value=recurrent_scale, min=0.5, max=3.0,
-                                               step=0.05, description="RNN scale of W_h",
+            "recurrent_scale": ipw.FloatSlider(min=0.5, max=3.0, step=0.05,
+                                               description="RNN scale of W_h",
                                                readout_format=".2f", style=_STYLE),
         }
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"seq_len": seq_len, "forget_bias": forget_bias,
+                                 "recurrent_scale": recurrent_scale})
 
-    def _compute(self, seq_len, forget_bias, recurrent_scale):
+    def compute(self, seq_len, forget_bias, recurrent_scale):
+        """‖∂E/∂hₜ‖ per time step of the RNN and the LSTM (and the LSTM's ‖∂E/∂cₜ‖)."""
         r = _exp.bptt_profile(seq_len, forget_bias=forget_bias, recurrent_scale=recurrent_scale)
         return {"t": np.arange(1, seq_len + 1), "forget_bias": forget_bias, **r}
 
-    def _draw(self, r):
+    def draw(self, r):
+        """Move the three lines."""
         labels = list(self.plot.lines)
-        return self.plot.update(r["t"], {labels[0]: r["rnn"], labels[1]: r["lstm_h"],
-                                         labels[2]: r["lstm_c"]})
+        self.plot.update(r["t"], {labels[0]: r["rnn"], labels[1]: r["lstm_h"],
+                                  labels[2]: r["lstm_c"]})
 
-    def _readout(self, r) -> str:
+    def readout_text(self, r) -> str:
+        """The legend, h₁ ÷ h_T for both nets and the forget gate's opening."""
         gate = 1.0 / (1.0 + np.exp(-r["forget_bias"]))
         return (f"{self.plot.legend_html()}<br>‖∂E/∂h₁‖ ÷ ‖∂E/∂h_T‖: RNN "
                 f"<b>{_ratio(r['rnn'])}</b>, LSTM <b>{_ratio(r['lstm_h'])}</b>. "
@@ -160,4 +163,6 @@ def rnn_lstm_panel(**initial: Any) -> RnnLstmPanel:
     -------
     RnnLstmPanel
     """
-    return RnnLstmPanel(**initial)
+    panel = RnnLstmPanel(**initial)
+    panel.update()                   # the first compute and draw
+    return panel

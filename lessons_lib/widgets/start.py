@@ -29,8 +29,6 @@ def widget_check(frequency: int = 1) -> Panel:
     -------
     Panel
     """
-    if isinstance(frequency, bool) or not isinstance(frequency, int) or not 1 <= frequency <= 8:
-        raise ValueError(f"frequency must be an int in 1..8, got {frequency!r}")
     plot = LinePlot(["sin(k·x)"], xlabel="x (radians)", ylabel="sin(k·x)", legend=False,
                     ylim=(-1.1, 1.1))
 
@@ -43,7 +41,9 @@ def widget_check(frequency: int = 1) -> Panel:
         return (f"✓ the kernel received k = {k} and redrew the curve "
                 f"({k} full wave{'s' if k > 1 else ''}); plotting backend: {live}")
 
-    panel_controls = {"frequency": ipw.IntSlider(value=frequency, min=1, max=8,
-                                                 description="k")}
-    return Panel(panel_controls, compute=lambda frequency: np.sin(frequency * _X), draw=draw,
-                 figure=plot.fig, readout=readout)
+    panel_controls = {"frequency": ipw.IntSlider(min=1, max=8, description="k")}
+    panel = Panel(panel_controls, plot.fig, values={"frequency": frequency},  # checks 1..8
+                  compute=lambda frequency: np.sin(frequency * _X), draw=draw,
+                  readout_text=readout)
+    panel.update()                       # the first compute and draw
+    return panel

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import experiments
 from ..plots import LinePlot
+from ..validation import check_int
 from .base import Panel, panel_factory
 
 __all__ = ["EXPLORER_ACTIVATIONS", "EXPLORER_INITS", "GradientExplorer", "gradient_explorer"]
@@ -28,52 +29,44 @@ _USES_ALPHA = ("leaky_relu", "elu")
 class GradientExplorer(Panel):
     """Per-layer gradient magnitudes of a deep stack, live (see :func:`gradient_explorer`)."""
 
+    enabled_when = {"alpha": lambda v: v["activation"] in _USES_ALPHA}
+
     def __init__(self, *, depth: int = 20, activation: str = "sigmoid", alpha: float = 0.01,
                  init: str = "glorot_uniform", weight_scale: float = 1.0,
                  batchnorm: bool = False, residual: bool = False, max_depth: int = 100,
                  width: int = 64, batch: int = 256, seed: int = 0) -> None:
-        experiments.gradient_profile(depth, width=width, activation=activation, alpha=alpha,
-                                     init=init, weight_scale=weight_scale, batchnorm=batchnorm,
-                                     residual=residual, batch=batch, seed=seed)  # validates
-        if activation not in EXPLORER_ACTIVATIONS:
-            raise ValueError(f"activation must be one of {list(EXPLORER_ACTIVATIONS)}, "
-                             f"got {activation!r}")
-        if init not in EXPLORER_INITS:
-            raise ValueError(f"init must be one of {list(EXPLORER_INITS)}, got {init!r}")
-        if not 1 <= depth <= max_depth <= experiments.MAX_DEPTH:
-            raise ValueError(f"max_depth must be in [depth, {experiments.MAX_DEPTH}], "
-                             f"got depth={depth}, max_depth={max_depth}")
-        if not 0.0 <= alpha <= 1.0:
-            raise ValueError(f"alpha must be in [0, 1] for the explorer, got {alpha}")
-        if not 0.1 <= weight_scale <= 10.0:
-            raise ValueError(f"weight_scale must be in [0.1, 10] for the explorer, "
-                             f"got {weight_scale}")
-        self.width, self.batch, self.seed = width, batch, seed
+        max_depth = check_int("max_depth", max_depth, min_value=1,
+                              max_value=experiments.MAX_DEPTH)
+        self.width = check_int("width", width, min_value=1, max_value=experiments.MAX_WIDTH)
+        # at least 2: the batchnorm checkbox normalizes over the batch
+        self.batch = check_int("batch", batch, min_value=2, max_value=experiments.MAX_BATCH)
+        self.seed = check_int("seed", seed, min_value=0)
         style = {"description_width": "initial"}
         controls = {
-            "depth": ipw.IntSlider(value=depth, min=1, max=max_depth, description="depth",
+            "depth": ipw.IntSlider(min=1, max=max_depth, description="depth",
                                    continuous_update=True, style=style),
-            "activation": ipw.Dropdown(options=EXPLORER_ACTIVATIONS, value=activation,
-                                       description="activation", style=style),
-            "alpha": ipw.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01,
-                                     description="alpha", readout_format=".2f", style=style),
-            "init": ipw.Dropdown(options=EXPLORER_INITS, value=init, description="init",
-                                 style=style),
-            "weight_scale": ipw.FloatLogSlider(value=weight_scale, base=10, min=-1, max=1,
-                                               step=0.02, description="weight scale",
+            "activation": ipw.Dropdown(options=EXPLORER_ACTIVATIONS, description="activation",
+                                       style=style),
+            "alpha": ipw.FloatSlider(min=0.0, max=1.0, step=0.01, description="alpha",
+                                     readout_format=".2f", style=style),
+            "init": ipw.Dropdown(options=EXPLORER_INITS, description="init", style=style),
+            "weight_scale": ipw.FloatLogSlider(base=10, min=-1, max=1, step=0.02,
+                                               description="weight scale",
                                                readout_format=".2f", style=style),
-            "batchnorm": ipw.Checkbox(value=batchnorm, description="batchnorm", indent=False),
-            "residual": ipw.Checkbox(value=residual, description="residual", indent=False),
+            "batchnorm": ipw.Checkbox(description="batchnorm", indent=False),
+            "residual": ipw.Checkbox(description="residual", indent=False),
         }
         self.plot = LinePlot(["‖δ‖ learning signal", "‖∂E/∂W‖ weight gradient", "estimate"],
                              xlabel="layer (1 = input side)",
                              ylabel="norm (log scale)", logy=True, legend=False, round_x=True,
                              styles={"estimate": {"ls": "--", "lw": 1.5, "color": "#555555"}})
-        super().__init__(controls, self._compute, self._draw, self.plot.fig,
-                         readout=self._readout)
+        super().__init__(controls, self.plot.fig,
+                         values={"depth": depth, "activation": activation, "alpha": alpha,
+                                 "init": init, "weight_scale": weight_scale,
+                                 "batchnorm": batchnorm, "residual": residual})
 
-    def _compute(self, depth, activation, alpha, init, weight_scale, batchnorm, residual):
-        self.controls["alpha"].disabled = activation not in _USES_ALPHA
+    def compute(self, depth, activation, alpha, init, weight_scale, batchnorm, residual):
+        """Both gradient profiles and the estimate (where one exists) for these values."""
         kw = dict(width=self.width, activation=activation,
                   alpha=alpha if activation in _USES_ALPHA else None, init=init,
                   weight_scale=weight_scale)
@@ -90,13 +83,15 @@ class GradientExplorer(Panel):
         return {"layer": np.arange(1, depth + 1), "delta": delta, "weight": weight,
                 "estimate": estimate, "activation": activation}
 
-    def _draw(self, r):
-        return self.plot.update(r["layer"], {"‖δ‖ learning signal": r["delta"],
-                                             "‖∂E/∂W‖ weight gradient": r["weight"],
-                                             "estimate": None if r["estimate"] is None
-                                             else r["estimate"]["line"]})
+    def draw(self, r):
+        """Move the three lines (the estimate hidden where there is none)."""
+        self.plot.update(r["layer"], {"‖δ‖ learning signal": r["delta"],
+                                      "‖∂E/∂W‖ weight gradient": r["weight"],
+                                      "estimate": None if r["estimate"] is None
+                                      else r["estimate"]["line"]})
 
-    def _readout(self, r) -> str:
+    def readout_text(self, r) -> str:
+        """The legend, the first ÷ last layer ratios and the estimate's."""
         def ratio(v):
             if not (np.isfinite(v[0]) and np.isfinite(v[-1])):
                 return "overflow"
@@ -132,5 +127,7 @@ def gradient_explorer(**initial: Any) -> GradientExplorer:
     GradientExplorer
         Display it as the last expression of a cell.
     """
-    return GradientExplorer(**initial)
+    panel = GradientExplorer(**initial)
+    panel.update()                   # the first compute and draw
+    return panel
 
