@@ -5,14 +5,14 @@ dense layer computes ``net = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
 
 Every layer has
 
-* ``forward(X, *, training=True) -> Y``;
-* ``backward(dout) -> dX``, the chain rule, which also **overwrites**
+* ``forward(X, *, training=True, check=True) -> Y``;
+* ``backward(dout, *, check=True) -> dX``, the chain rule, which also **overwrites**
   ``grads`` (calling it before ``forward`` raises ``RuntimeError``);
 * ``params`` and ``grads``: dicts with the same keys.
 
 The public ``forward``/``backward`` check their inputs and then call the
-unchecked ``_forward``/``_backward`` that :class:`lessons_lib.model.MLP` uses
-in its inner loop.
+unchecked ``_forward``/``_backward``; a trusted inner loop passes
+``check=False`` to skip the checks.
 """
 
 from __future__ import annotations
@@ -38,21 +38,53 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
         self._cache: Any = None
 
-    # -- public, checked -------------------------------------------------
-    def forward(self, X: Any, *, training: bool = True) -> np.ndarray:
-        """Forward pass; see the class docstring for shapes."""
-        X = self._check_input(X)
-        return self._forward(X, check_bool("training", training))
+    # -- public ------------------------------------------------------------
+    def forward(self, X: Any, *, training: bool = True, check: bool = True) -> np.ndarray:
+        """Forward pass; see the class docstring for shapes.
 
-    def backward(self, dout: Any) -> np.ndarray:
-        """Backward pass: return ``dE/dX`` given ``dout = dE/dY``; fill ``grads``."""
+        Parameters
+        ----------
+        X : array_like
+            The batch.
+        training : bool
+            Training mode (batch statistics, dropout masks) or inference.
+        check : bool
+            Check ``X`` and ``training`` first. A trusted inner loop that
+            passes arrays it made itself passes ``False``.
+
+        Returns
+        -------
+        ndarray
+            The layer's output ``Y``.
+        """
+        if check:
+            X = self._check_input(X)
+            training = check_bool("training", training)
+        return self._forward(X, training)
+
+    def backward(self, dout: Any, *, check: bool = True) -> np.ndarray:
+        """Backward pass: return ``dE/dX`` given ``dout = dE/dY``; fill ``grads``.
+
+        Parameters
+        ----------
+        dout : array_like
+            ``dE/dY``, the shape of the last forward output.
+        check : bool
+            Check ``dout`` first (``False`` in a trusted inner loop).
+
+        Returns
+        -------
+        ndarray
+            ``dE/dX``, the shape of the last forward input.
+        """
         if self._cache is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        dout = check_array("dout", dout)
-        expected = self._output_shape()
-        if expected is not None and dout.shape != expected:
-            raise ValueError(f"dout must have the shape of the last forward output {expected}, "
-                             f"got shape {dout.shape}")
+        if check:
+            dout = check_array("dout", dout)
+            expected = self._output_shape()
+            if expected is not None and dout.shape != expected:
+                raise ValueError(f"dout must have the shape of the last forward output "
+                                 f"{expected}, got shape {dout.shape}")
         return self._backward(dout)
 
     # -- to implement ------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lessons_lib import activations, gradcheck, layers, losses
-from lessons_lib.model import MLP
+from lessons_lib.model import MLP, Sequential
 
 TOL = 1e-6
 
@@ -134,6 +134,14 @@ def test_residual_backward(rng):
     block = [layers.Dense(4, 4, seed=2, name="d"), layers.Activation("tanh", name="a")]
     errors = gradcheck.check_layer(layers.Residual(block), rng.standard_normal((5, 4)))
     assert set(errors) == {"X", "d.W", "d.b"}
+    assert max(errors.values()) < TOL, errors
+
+
+def test_sequential_backward(rng):
+    chain = Sequential([layers.Dense(4, 3, seed=2, name="d"), layers.Activation("tanh"),
+                        layers.BatchNorm(3, name="bn"), layers.Dense(3, 2, seed=3, name="e")])
+    errors = gradcheck.check_layer(chain, rng.standard_normal((5, 4)))
+    assert set(errors) == {"X", "d.W", "d.b", "bn.gamma", "bn.beta", "e.W", "e.b"}
     assert max(errors.values()) < TOL, errors
 
 
