@@ -24,6 +24,10 @@ backpropagation through time and
   geometrically back in time, the LSTM's cell path keeps it while the forget
   gate stays open.
 
+``backward(dH, weights=False)`` follows only that signal through time (``dh``,
+``dc`` and the initial states' gradients), without ``dX`` and the weight
+gradients: what notebook 10's curves need, at a fraction of the cost.
+
 Every gradient here is checked against finite differences in the tests.
 """
 
@@ -33,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_array, check_float, check_int, check_rng
+from .validation import check_array, check_bool, check_float, check_int, check_rng
 
 __all__ = ["LSTM", "RNN", "rnn_step_backward", "rnn_step_forward"]
 
@@ -106,25 +110,6 @@ def _check_step(x, h_prev, W_x, W_h, b=None):
     if b is not None:
         b = check_array("b", b, shape=(n_h,))
     return x, h_prev, W_x, W_h, b
-
-
-#: Largest m*n*k of one matrix product here: OpenBLAS runs smaller products on one
-#: thread, which on a busy 2-core machine is much faster than waking its thread pool.
-_SMALL_GEMM = 200_000
-
-
-def _project(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``x_t W + b`` for every step, time-major ``(T, N, cols)``, in small products."""
-    n, T, k = X.shape
-    cols = W.shape[1]
-    out = np.empty((T, n, cols))
-    Xt = X.transpose(1, 0, 2)
-    step = max(1, _SMALL_GEMM // (n * k * cols))
-    for s in range(0, T, step):
-        chunk = Xt[s:s + step]
-        out[s:s + step] = (chunk.reshape(-1, k) @ W).reshape(chunk.shape[0], n, cols)
-    out += b
-    return out
 
 
 def _rnn_step_backward(dh, x, h_prev, h, W_x, W_h):
@@ -250,12 +235,11 @@ class RNN(_Recurrent):
         """
         X = self._check_X(X)
         h0 = self._check_state("h0", h0, X.shape[0])
-        return self._forward(X, h0)
-
-    def _forward(self, X: np.ndarray, h0: np.ndarray) -> np.ndarray:
         n, T, _ = X.shape
         W_h = self.params["W_h"]
-        net_x = _project(X, self.params["W_x"], self.params["b"])     # (T, N, n_hidden)
+        rows = X.transpose(1, 0, 2).reshape(T * n, -1)         # x_1, ..., x_T as rows
+        net_x = (rows @ self.params["W_x"]).reshape(T, n, -1)  # x_t W_x for every t at once
+        net_x += self.params["b"]                              # net_x[t] = x_t W_x + b
         H = np.empty((n, T, self.n_hidden))
         h = h0
         for t in range(T):
@@ -264,23 +248,25 @@ class RNN(_Recurrent):
         self._cache = (X, h0, H)
         return H
 
-    def backward(self, dH: Any) -> np.ndarray:
+    def backward(self, dH: Any, *, weights: bool = True) -> np.ndarray | None:
         """Backpropagation through time.
 
         Parameters
         ----------
         dH : array_like, shape (N, T, n_hidden)
             Direct :math:`\\partial E/\\partial h_t` from the loss at each step.
+        weights : bool
+            Also compute ``dX`` and the weight gradients (default). ``False``
+            follows only the signal through time: ``dh`` and ``dh0`` are
+            filled, ``grads`` are left as they were and nothing is returned.
 
         Returns
         -------
-        dX : ndarray, shape (N, T, n_in)
+        dX : ndarray, shape (N, T, n_in), or None
             Also fills ``grads``, ``dh`` and ``dh0``.
         """
-        return self._backward(self._check_dH(dH))
-
-    def _backward(self, dH: np.ndarray, full: bool = True) -> np.ndarray | None:
-        """BPTT; with ``full=False`` only ``dh``/``dh0`` (no dX, grads untouched)."""
+        dH = self._check_dH(dH)
+        weights = check_bool("weights", weights)
         X, h0, H = self._cache
         n, T, _ = X.shape
         W_x, W_h = self.params["W_x"], self.params["W_h"]
@@ -294,7 +280,7 @@ class RNN(_Recurrent):
         for t in range(T - 1, -1, -1):
             dh = dH[:, t] + carry
             dh_all[:, t] = dh
-            if not full:                      # the signal only: delta W_h^T
+            if not weights:                   # the signal only: delta W_h^T
                 h = H[:, t]
                 carry = (dh * (1.0 - h * h)) @ W_hT
                 continue
@@ -306,7 +292,7 @@ class RNN(_Recurrent):
             db += gb
         self.dh = dh_all
         self.dh0 = carry
-        if not full:
+        if not weights:
             return None
         self.grads = {"W_x": dW_x, "W_h": dW_h, "b": db}
         return dX
@@ -395,14 +381,13 @@ class LSTM(_Recurrent):
         X = self._check_X(X)
         h0 = self._check_state("h0", h0, X.shape[0])
         c0 = self._check_state("c0", c0, X.shape[0])
-        return self._forward(X, h0, c0)
-
-    def _forward(self, X: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> np.ndarray:
         n, T, _ = X.shape
         m = self.n_hidden
         W_h = self.params["W_h"]
         # time-major buffers (T, N, ...): every step reads and writes contiguous blocks
-        z_x = _project(X, self.params["W_x"], self.params["b"])
+        rows = X.transpose(1, 0, 2).reshape(T * n, -1)         # x_1, ..., x_T as rows
+        z_x = (rows @ self.params["W_x"]).reshape(T, n, -1)    # x_t W_x for every t at once
+        z_x += self.params["b"]                                # z_x[t] = x_t W_x + b
         gates = np.empty((T, n, 4 * m))        # i, f, o after sigmoid; g after tanh
         C = np.empty((T, n, m))
         TC = np.empty((T, n, m))               # tanh(c_t), reused by backward
@@ -427,23 +412,26 @@ class LSTM(_Recurrent):
         self._cache = (X, h0, c0, gates, C, TC, H)
         return H.transpose(1, 0, 2)
 
-    def backward(self, dH: Any) -> np.ndarray:
+    def backward(self, dH: Any, *, weights: bool = True) -> np.ndarray | None:
         """Backpropagation through time.
 
         Parameters
         ----------
         dH : array_like, shape (N, T, n_hidden)
             Direct :math:`\\partial E/\\partial h_t` from the loss at each step.
+        weights : bool
+            Also compute ``dX`` and the weight gradients (default). ``False``
+            follows only the signal through time: ``dh``, ``dc``, ``dh0`` and
+            ``dc0`` are filled, ``grads`` are left as they were and nothing is
+            returned.
 
         Returns
         -------
-        dX : ndarray, shape (N, T, n_in)
+        dX : ndarray, shape (N, T, n_in), or None
             Also fills ``grads``, ``dh``, ``dc``, ``dh0`` and ``dc0``.
         """
-        return self._backward(self._check_dH(dH))
-
-    def _backward(self, dH: np.ndarray, full: bool = True) -> np.ndarray | None:
-        """BPTT; with ``full=False`` only ``dh``, ``dc``, ``dh0``, ``dc0`` (grads untouched)."""
+        dH = self._check_dH(dH)
+        weights = check_bool("weights", weights)
         X, h0, c0, gates, C, TC, H = self._cache
         n, T, _ = X.shape
         m = self.n_hidden
@@ -471,7 +459,7 @@ class LSTM(_Recurrent):
             dz[:, 3 * m:] = dc * i * (1.0 - g * g)             # candidate
             dc_carry = dc * f
             dh_carry = dz @ W_hT
-            if full:
+            if weights:
                 h_prev = H[t - 1] if t > 0 else h0
                 dX[:, t] = dz @ W_x.T
                 dW_x += X[:, t].T @ dz
@@ -479,7 +467,7 @@ class LSTM(_Recurrent):
                 db += dz.sum(axis=0)
         self.dh, self.dc = dh_all.transpose(1, 0, 2), dc_all.transpose(1, 0, 2)
         self.dh0, self.dc0 = dh_carry, dc_carry
-        if not full:
+        if not weights:
             return None
         self.grads = {"W_x": dW_x, "W_h": dW_h, "b": db}
         return dX

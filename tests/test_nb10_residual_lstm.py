@@ -13,10 +13,10 @@ import pytest
 
 from lessons_lib import activations, data, layers, training
 from lessons_lib.exercises.residual_lstm import check_rnn_step_backward
-from lessons_lib.experiments import pretraining as P
 from lessons_lib.experiments import residual_lstm as E
 from lessons_lib.gradcheck import numerical_gradient, rel_error
 from lessons_lib.initializers import get as get_init
+from lessons_lib.initializers import unit_draw
 from lessons_lib.model import MLP
 from lessons_lib.recurrent import LSTM, RNN, rnn_step_backward, rnn_step_forward
 from lessons_lib.widgets.residual_lstm import (
@@ -123,7 +123,7 @@ def test_signal_only_backward_gives_the_same_dh(cls):
     net.backward(dH)
     full = (net.dh.copy(), net.dh0.copy(), *((net.dc.copy(),) if cls is LSTM else ()))
     grads = {k: v.copy() for k, v in net.grads.items()}
-    assert net._backward(dH, False) is None
+    assert net.backward(dH, weights=False) is None
     np.testing.assert_allclose(net.dh, full[0], rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(net.dh0, full[1], rtol=1e-13, atol=1e-300)
     if cls is LSTM:
@@ -155,9 +155,9 @@ def test_forward_is_the_formula():
         np.testing.assert_allclose(lstm.C[:, t], c, rtol=1e-12)
 
 
-def test_long_inputs_use_the_chunked_projection():
+def test_long_inputs_follow_the_formula():
     rng = np.random.default_rng(6)
-    X = rng.standard_normal((16, 300, 8))          # more than one chunk of x_t W_x
+    X = rng.standard_normal((16, 300, 8))
     lstm = LSTM(8, 32, seed=0)
     H = lstm.forward(X)
     z0 = X[:, -1] @ lstm.params["W_x"] + H[:, -2] @ lstm.params["W_h"] + lstm.params["b"]
@@ -167,30 +167,51 @@ def test_long_inputs_use_the_chunked_projection():
 
 
 # -- experiments ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-@pytest.mark.parametrize("residual", [True, False])
-def test_residual_profile_is_a_stack_of_residual_layers(activation, residual):
-    depth, width, batch, seed, scale = 12, 8, 5, 3, 0.7
+def _residual_formula(depth, residual, activation, scale, width, batch, seed):
+    """residual_profile written out in numpy (no layer objects, no cached draws): block l
+    is F(X) = f(X W^l), forward X <- X + F(X) (or F(X)), backward d <- d + (f'(z) ∘ d) W^lᵀ
+    (or without the d); d starts as the seeded top gradient of norm 1."""
     init = get_init(E.RESIDUAL_ACTIVATIONS[activation])
-    factor = init.factor(width, width) * scale
-    blocks = []
-    for i in range(depth):
-        W = E._unit_weights(seed, i, width, init.distribution) * factor
-        block = [layers.Dense(width, width, W=W, bias=False), layers.Activation(activation)]
-        blocks.append(layers.Residual(block) if residual else block)
+    f = activations.get(activation)
+    Ws = [unit_draw(init.distribution, (width, width), np.random.default_rng([seed, i]))
+          * (init.factor(width, width) * scale) for i in range(depth)]
     h = np.random.default_rng([seed, 10**6]).standard_normal((batch, width))
-    for b in blocks:
-        for la in (b,) if residual else b:
-            h = la.forward(h)
-    d = E._unit_top_gradient(seed, (batch, width))
+    zs = []
+    for W in Ws:
+        zs.append(h @ W)
+        h = h + f.forward(zs[-1]) if residual else f.forward(zs[-1])
+    R = np.random.default_rng([seed, 7]).standard_normal((batch, width))
+    d = R / np.linalg.norm(R)
     want = np.empty(depth)
     for i in range(depth - 1, -1, -1):
-        for la in (blocks[i],) if residual else reversed(blocks[i]):
-            d = la.backward(d)
+        through_block = (f.grad(zs[i]) * d) @ Ws[i].T
+        d = d + through_block if residual else through_block
         want[i] = np.linalg.norm(d)
-    got = E.residual_profile(depth, residual=residual, activation=activation,
-                             weight_scale=scale, width=width, batch=batch, seed=seed)
-    np.testing.assert_allclose(got, want, rtol=1e-12)
+    return want
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("residual", [True, False])
+def test_residual_profile_is_the_formula(activation, residual):
+    args = (12, residual, activation, 0.7, 8, 5, 3)
+    got = E.residual_profile(args[0], residual=residual, activation=activation,
+                             weight_scale=0.7, width=8, batch=5, seed=3)
+    np.testing.assert_allclose(got, _residual_formula(*args), rtol=1e-12)
+
+
+def test_residual_profile_reuses_the_explorers_layers_without_changing_a_number():
+    """The stack's layer objects are kept per architecture and shared with lesson 05's
+    explorer: deeper, shallower and the explorer's own runs in between change nothing."""
+    from lessons_lib.experiments import gradient_profile
+
+    E._residual_profile.cache_clear()
+    for depth, seed in ((30, 1), (9, 2), (20, 1), (9, 1)):
+        gradient_profile(depth + 5, width=8, batch=5, activation="tanh", residual=True,
+                         weight_scale=1.3, seed=seed + 4)
+        got = E.residual_profile(depth, residual=True, activation="tanh", weight_scale=0.5,
+                                 width=8, batch=5, seed=seed)
+        want = _residual_formula(depth, True, "tanh", 0.5, 8, 5, seed)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
 def test_gradients_through_time_are_the_layers_dh():
@@ -356,26 +377,38 @@ def test_claim_rnn_explodes_toward_scale_three():
 
 # -- claims: pre-training -------------------------------------------------------------------------
 def _notebook_runs():
-    """The notebook's visible cell, verbatim in effect."""
+    """The notebook's computation written out: pre-train, then train the three starts."""
     X, y = data.moons(200, noise=0.1, seed=0)
     X = data.standardize(X)
     T = y[:, None].astype(float)
     sizes = [2] + [16] * 5 + [1]
     pretrained = MLP(sizes, activation="sigmoid", seed=0)
-    errors = P.pretrain_layers(pretrained, X, steps=300, lr=0.5, seed=100)
+    errors = E.pretrain_layers(pretrained, X, steps=300, lr=0.5, seed=100)
     starts = {"random": (MLP(sizes, activation="sigmoid", seed=0), 1.0),
               "pretrained": (pretrained, 1.0),
               "relu_he": (MLP(sizes, activation="relu", init="he_normal", seed=0), 0.1)}
-    return errors, {name: training.train(m, X, T, loss="binary_cross_entropy", lr=lr, steps=400)
-                    for name, (m, lr) in starts.items()}
+    runs = {name: training.train(m, X, T, loss="binary_cross_entropy", lr=lr, steps=400)
+            for name, (m, lr) in starts.items()}
+    return errors, runs, {name: m for name, (m, _) in starts.items()}, (X, y)
 
 
 def test_claim_pretraining_numbers_of_the_notebook():
-    errors, runs = _notebook_runs()
+    errors, runs, models, (X, y) = _notebook_runs()
     assert errors.shape == (5,) and np.all(errors < 0.05)
-    same = P.pretraining_comparison(seed=0)
+    same = E.pretraining_comparison(seed=0)
     for name, run in runs.items():
-        np.testing.assert_allclose(same[name].loss, run.loss, rtol=1e-12)
+        # everything notebook 10 prints and draws, from the one call
+        np.testing.assert_array_equal(same[name].loss, run.loss)
+        g = run.history.weight_grad[0]
+        assert same[name].first_over_last == g[0] / g[-1]
+        assert same[name].accuracy == training.accuracy(models[name], X, y, threshold=0.0)
+        np.testing.assert_array_equal(
+            same[name].probability,
+            activations.sigmoid(models[name].forward(X, training=False))[:, 0])
+        want_errors = errors if name == "pretrained" else np.empty(0)
+        np.testing.assert_array_equal(same[name].reconstruction_error, want_errors)
+    with pytest.raises(ValueError):
+        same["pretrained"].reconstruction_error[0] = 1.0         # memoised: read-only
     rnd, pre, relu = same["random"], same["pretrained"], same["relu_he"]
     assert np.all(np.abs(rnd.loss[-100:] - math.log(2)) < 0.003)       # stuck at ln 2
     assert 5e-4 < rnd.first_over_last < 2e-3                            # "a thousand times"
@@ -387,25 +420,19 @@ def test_claim_pretraining_numbers_of_the_notebook():
 
 
 def test_claim_the_stuck_net_answers_050_everywhere_with_the_right_sign():
-    X, y = data.moons(200, noise=0.1, seed=0)
-    X = data.standardize(X)
-    T = y[:, None].astype(float)
-    sizes = [2] + [16] * 5 + [1]
-    stuck = MLP(sizes, activation="sigmoid", seed=0)
-    pre = MLP(sizes, activation="sigmoid", seed=0)
-    P.pretrain_layers(pre, X, steps=300, lr=0.5, seed=100)
-    for m in (stuck, pre):
-        training.train(m, X, T, loss="binary_cross_entropy", lr=1.0, steps=400)
-    out = activations.sigmoid(stuck.forward(X, training=False))[:, 0]
+    # the comparison's probabilities are the notebook's computation (test above)
+    same = E.pretraining_comparison(seed=0)
+    _, y = data.moons(200, noise=0.1, seed=0)
+    out = same["random"].probability
     assert f"{out.min():.2f}" == f"{out.max():.2f}" == "0.50"
     assert np.abs(out - 0.5).max() < 1e-3                          # tiny deviations ...
     assert np.mean((out > 0.5) == y) == 0.89                        # ... with the right sign
-    out = activations.sigmoid(pre.forward(X, training=False))[:, 0]
+    out = same["pretrained"].probability
     assert (f"{out.min():.2f}", f"{out.max():.2f}") == ("0.05", "0.98")
 
 
 def test_claim_pretraining_over_six_seeds():
-    results = [P.pretraining_comparison(seed=s) for s in range(6)]
+    results = [E.pretraining_comparison(seed=s) for s in range(6)]
     pre_ok = sum(r["pretrained"].loss[-1] < 0.3 for r in results)
     random_ok = sum(r["random"].loss[-1] < 0.6 for r in results)
     relu_ok = sum(r["relu_he"].loss[-1] < 0.01 for r in results)
@@ -424,7 +451,7 @@ def test_pretrain_layers_trains_autoencoders_on_the_previous_layer():
     X = rng.standard_normal((50, 3))
     model = MLP([3, 4, 2, 1], activation="tanh", seed=0)
     before = {k: v.copy() for k, v in model.parameters().items()}
-    errors = P.pretrain_layers(model, X, steps=50, lr=0.1, seed=7)
+    errors = E.pretrain_layers(model, X, steps=50, lr=0.1, seed=7)
     assert errors.shape == (2,)
     # layer 0 is the encoder of an autoencoder on X trained exactly like this one
     ae = MLP([3, 4, 3], activation="tanh", output_activation="linear", seed=7)
@@ -465,9 +492,9 @@ def _backward_before_forward():
     RNN(2, 3).backward(np.zeros((1, 1, 3)))
 
 
-def _forward_then_backward(net, X, dH):
+def _forward_then_backward(net, X, dH, **kw):
     net.forward(X)
-    net.backward(dH)
+    net.backward(dH, **kw)
 
 
 @pytest.mark.parametrize("call, exc, match", [
@@ -485,6 +512,8 @@ def _forward_then_backward(net, X, dH):
     (_backward_before_forward, RuntimeError, "RNN.backward called before forward"),
     (lambda: _forward_then_backward(LSTM(2, 3), np.ones((1, 4, 2)), np.ones((1, 3, 3))),
      ValueError, r"dH must have shape \(1, 4, 3\)"),
+    (lambda: _forward_then_backward(RNN(2, 3), np.ones((1, 4, 2)), np.ones((1, 4, 3)),
+                                    weights="no"), TypeError, "weights must be True or False"),
     (lambda: rnn_step_forward(np.ones((2, 3)), np.ones((3, 4)), np.ones((3, 4)), np.ones((4, 4)),
                               np.ones(4)), ValueError, "h_prev must have one row per row of x"),
     (lambda: rnn_step_backward(np.ones((2, 4)), np.ones((2, 3)), np.ones((2, 4)), np.ones((2, 5)),
@@ -500,17 +529,17 @@ def _forward_then_backward(net, X, dH):
     (lambda: E.lstm_gradient_through_time(10, forget_bias="3"), TypeError,
      "forget_bias must be a real number"),
     (lambda: E.bptt_profile(10, batch=0), ValueError, "batch must be >= 1"),
-    (lambda: P.pretrain_layers("net", np.ones((2, 2))), TypeError, "model must be a lessons_lib"),
-    (lambda: P.pretrain_layers(MLP([2, 3, 1], batchnorm=True), np.ones((4, 2))), ValueError,
+    (lambda: E.pretrain_layers("net", np.ones((2, 2))), TypeError, "model must be a lessons_lib"),
+    (lambda: E.pretrain_layers(MLP([2, 3, 1], batchnorm=True), np.ones((4, 2))), ValueError,
      "model must be a plain stack"),
-    (lambda: P.pretrain_layers(MLP([2, 1]), np.ones((4, 2))), ValueError,
+    (lambda: E.pretrain_layers(MLP([2, 1]), np.ones((4, 2))), ValueError,
      "at least one hidden layer"),
-    (lambda: P.pretrain_layers(MLP([2, 3, 1]), np.ones((4, 3))), ValueError,
+    (lambda: E.pretrain_layers(MLP([2, 3, 1]), np.ones((4, 3))), ValueError,
      r"X must have shape \(any, 2\)"),
-    (lambda: P.pretrain_layers(MLP([2, 3, 1]), np.ones((4, 2)), lr=0.0), ValueError,
+    (lambda: E.pretrain_layers(MLP([2, 3, 1]), np.ones((4, 2)), lr=0.0), ValueError,
      "lr must be > 0"),
-    (lambda: P.pretraining_comparison(depth=0), ValueError, "depth must be >= 1"),
-    (lambda: P.pretraining_comparison(relu_lr=-1.0), ValueError, "relu_lr must be > 0"),
+    (lambda: E.pretraining_comparison(depth=0), ValueError, "depth must be >= 1"),
+    (lambda: E.pretraining_comparison(relu_lr=-1.0), ValueError, "relu_lr must be > 0"),
 ])
 def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):

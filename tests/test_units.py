@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from lessons_lib import data, gradcheck, losses, optim, probes
-from lessons_lib.layers import BatchNorm, Residual
-from lessons_lib.model import MLP
+from lessons_lib.layers import Activation, BatchNorm, Dense, Residual
+from lessons_lib.model import MLP, Sequential
 
 # ---------------------------------------------------------------------------
 # data
@@ -323,6 +323,52 @@ def test_residual_block_adds_its_input():
     np.testing.assert_array_equal(block.forward(X), X)
 
 
+def test_sequential_is_its_layers_one_after_another():
+    dense, act = Dense(3, 4, seed=1, name="d"), Activation("tanh", name="a")
+    chain = Sequential([dense, act], name="chain")
+    X = np.random.default_rng(4).standard_normal((5, 3))
+    dY = np.random.default_rng(5).standard_normal((5, 4))
+    Y = chain.forward(X)
+    np.testing.assert_array_equal(Y, np.tanh(X @ dense.params["W"] + dense.params["b"]))
+    dX = chain.backward(dY)
+    np.testing.assert_array_equal(dX, dense.backward(act.backward(dY)))
+    assert chain.params.keys() == chain.grads.keys() == {"d.W", "d.b"}
+    assert chain.params["d.W"] is dense.params["W"]
+    assert repr(chain).startswith("<chain: Sequential(<d: Dense(3 -> 4)>")
+
+
+def test_sequential_rejects_bad_layers_and_inputs():
+    with pytest.raises(TypeError, match="layers must be a sequence of Layer objects"):
+        Sequential([Dense(2, 2), "relu"])
+    with pytest.raises(ValueError, match="layers must hold at least one layer"):
+        Sequential([])
+    chain = Sequential(Dense(2, 3))
+    with pytest.raises(RuntimeError, match="Sequential.backward called before forward"):
+        chain.backward(np.ones((1, 3)))
+    with pytest.raises(ValueError, match=r"X must have shape \(any, 2\)"):
+        chain.forward(np.ones((4, 3)))
+    chain.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"dout must have the shape of the last forward output"):
+        chain.backward(np.ones((4, 2)))
+
+
+@pytest.mark.parametrize("layer", [Dense(3, 3, seed=0), Activation("sigmoid"), BatchNorm(3),
+                                   Residual([Dense(3, 3, seed=1), Activation("relu")]),
+                                   Sequential([Dense(3, 3, seed=2), Activation("elu")])],
+                         ids=lambda la: type(la).__name__)
+def test_unchecked_passes_give_the_checked_results(layer):
+    X = np.random.default_rng(6).standard_normal((4, 3))
+    dY = np.random.default_rng(7).standard_normal((4, 3))
+    Y, dX = layer.forward(X), layer.backward(dY)
+    grads = {k: v.copy() for k, v in layer.grads.items()}
+    np.testing.assert_array_equal(layer.forward(X, check=False), Y)
+    np.testing.assert_array_equal(layer.backward(dY, check=False), dX)
+    for k, v in grads.items():
+        np.testing.assert_array_equal(layer.grads[k], v)
+    with pytest.raises(ValueError, match="X must contain only finite numbers"):
+        layer.forward(np.full((4, 3), np.nan))                    # checked by default
+
+
 def test_same_seed_same_model_other_seed_other_model():
     a = MLP([3, 8, 8, 2], activation="tanh", seed=11)
     b = MLP([3, 8, 8, 2], activation="tanh", seed=11)
@@ -417,3 +463,26 @@ def test_batchnorm_training_output_is_standardized():
     # var(Y) = var / (var + eps) with eps = 1e-5 and var ~ 9: 1 within ~1.2e-6.
     np.testing.assert_allclose(Y.var(axis=0), X.var(axis=0) / (X.var(axis=0) + 1e-5),
                                rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# the experiments package
+# ---------------------------------------------------------------------------
+
+def test_experiments_reexport_every_public_name_of_every_module():
+    """Notebooks write ``ll.experiments.<name>``: every module's public names are there,
+    each the module's own object (two modules may share a name only for one object)."""
+    import pkgutil
+
+    from lessons_lib import experiments
+
+    modules = sorted(m.name for m in pkgutil.iter_modules(experiments.__path__))
+    assert "pretraining" not in modules                     # lesson 10 is one topic
+    for name in modules:
+        module = getattr(experiments, name)
+        assert name in experiments.__all__ and f":mod:`.{name}`" in experiments.__doc__
+        for public in module.__all__:
+            assert public in experiments.__all__, f"{name}.{public} is not re-exported"
+            assert getattr(experiments, public) is getattr(module, public), public
+    assert experiments.pretraining_comparison is experiments.residual_lstm.pretraining_comparison
+    assert len(experiments.__all__) == len(set(experiments.__all__))

@@ -28,7 +28,6 @@ panel.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,7 @@ import numpy as np
 from .. import activations as _act
 from .. import data as _data
 from ..data import with_bias
+from ..speed import memo
 from ..validation import check_array, check_bool, check_float, check_int
 
 __all__ = [
@@ -356,7 +356,7 @@ class XorRun:
         return bool(np.all((self.output > 0.5) == (T[:, 0] > 0.5)))
 
 
-@functools.lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _xor_base_weights(seed: int) -> tuple[np.ndarray, np.ndarray]:
     """U(-1, 1) weights at the widest width, drawn once per seed.
 
@@ -366,8 +366,6 @@ def _xor_base_weights(seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng([seed, 3])
     W1 = rng.uniform(-1.0, 1.0, size=(3, XOR_MAX_WIDTH))
     W2 = rng.uniform(-1.0, 1.0, size=(XOR_MAX_WIDTH + 1, 1))
-    W1.setflags(write=False)
-    W2.setflags(write=False)
     return W1, W2
 
 
@@ -396,7 +394,7 @@ def xor_initial_weights(width: int, *, seed: int = 0) -> tuple[np.ndarray, np.nd
     return B1[:, :width].copy(), B2[:width + 1].copy()
 
 
-@functools.lru_cache(maxsize=512)
+@memo(maxsize=512)
 def _train_xor(width: int, lr: float, steps: int, seed: int) -> XorRun:
     X, T = xor_data()
     XT = X.T.copy()
@@ -423,8 +421,6 @@ def _train_xor(width: int, lr: float, steps: int, seed: int) -> XorRun:
     delta = np.c_[np.sqrt(np.sum(d1 * d1, axis=(1, 2))), np.sqrt(np.sum(d2 * d2, axis=(1, 2)))]
     run = XorRun(width=width, lr=lr, steps=steps, seed=seed, step=np.arange(steps + 1.0),
                  loss=loss, delta=delta, output=Y2[:, 0].copy(), W1=W1, W2=W2)
-    for arr in (run.step, run.loss, run.delta, run.output, run.W1, run.W2):
-        arr.setflags(write=False)
     return run
 
 

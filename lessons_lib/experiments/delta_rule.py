@@ -29,13 +29,13 @@ drawn as a loss surface (:func:`loss_surface`).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..activations import sigmoid
+from ..speed import memo
 from ..validation import check_array, check_choice, check_float, check_int
 
 __all__ = [
@@ -283,14 +283,12 @@ def linear_minimum(X: Any, T: Any) -> np.ndarray:
     return np.linalg.lstsq(X, T, rcond=None)[0]
 
 
-@functools.lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _toy(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     x1 = np.linspace(0.0, 2.0, n)
     noise = np.random.default_rng(seed).standard_normal(n)
     X = np.c_[np.ones(n), x1]
     T = (0.5 + 1.0 * x1 + 0.3 * noise)[:, None]
-    X.setflags(write=False)
-    T.setflags(write=False)
     return X, T
 
 
@@ -372,7 +370,7 @@ class DescentPath:
         return np.arange(self.weights.shape[0])
 
 
-@functools.lru_cache(maxsize=512)
+@memo(maxsize=512)
 def _descent(lr: float, steps: int, start: tuple[float, float], n: int,
              seed: int) -> DescentPath:
     X, T = _toy(n, seed)
@@ -395,10 +393,7 @@ def _descent(lr: float, steps: int, start: tuple[float, float], n: int,
         loss = 0.5 * np.mean((T[:, 0] - weights @ X.T) ** 2, axis=1)
     for arr in (excess, loss):
         arr[~np.isfinite(arr)] = np.inf       # inf - inf would be NaN: report overflow as inf
-    for arr in (weights, loss, excess):
-        arr.setflags(write=False)
     minimum = w_star[:, 0].copy()
-    minimum.setflags(write=False)
     return DescentPath(lr, 2.0 / lam_max, abs(1.0 - lr * lam_max), abs(1.0 - lr * lam_min),
                        weights, loss, excess, minimum, loss_min, overflowed)
 

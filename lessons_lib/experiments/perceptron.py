@@ -19,7 +19,6 @@ memoized, so the panel's sliders can revisit a setting at no cost.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from .. import data as _data
 from ..data import with_bias
+from ..speed import memo
 from ..validation import check_array, check_choice, check_float, check_int
 
 __all__ = [
@@ -147,7 +147,7 @@ class PerceptronRun:
         return int(self.weights.shape[0] - 1)
 
 
-@functools.lru_cache(maxsize=512)
+@memo(maxsize=512)
 def _train(gate: str, lr: float, epochs: int, w_init: tuple[float, ...]) -> PerceptronRun:
     X, t = _data.logic_gate(gate)
     Xb = np.concatenate([np.ones((4, 1)), X], axis=1)
@@ -165,8 +165,6 @@ def _train(gate: str, lr: float, epochs: int, w_init: tuple[float, ...]) -> Perc
         weights[epoch] = w
     errors = np.count_nonzero((Xb @ weights.T > 0) != (targets[:, None] == 1.0), axis=0)
     right = np.flatnonzero(errors == 0)
-    for arr in (weights, errors, updates):
-        arr.setflags(write=False)
     return PerceptronRun(gate, lr, weights, errors, updates,
                          int(right[0]) if right.size else None)
 

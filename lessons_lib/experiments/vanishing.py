@@ -21,18 +21,21 @@ are memoised, so a slider that returns to a value costs nothing.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from .. import activations as _act
 from .. import initializers as _init
 from ..layers import Activation, BatchNorm, Dense, Layer, Residual
+from ..model import Sequential
+from ..speed import memo, one_blas_thread
 from ..validation import check_bool, check_choice, check_float, check_int
 
-__all__ = ["activation_profile", "gradient_envelope", "gradient_profile"]
+__all__ = ["MAX_BATCH", "MAX_DEPTH", "MAX_WIDTH", "QUANTITIES", "activation_profile",
+           "gradient_envelope", "gradient_profile"]
 
+#: What :func:`gradient_profile` measures per layer.
 QUANTITIES = ("delta", "weight")
+#: Largest depth, width and batch of the deep stack.
 MAX_DEPTH = 500
 MAX_WIDTH = 1024
 MAX_BATCH = 4096
@@ -45,68 +48,78 @@ def _activation_kwargs(activation: str, alpha: float | None) -> dict[str, float]
     return {"alpha": alpha}
 
 
-@functools.lru_cache(maxsize=1024)
-def _base_weights(seed: int, layer: int, width: int, distribution: str) -> np.ndarray:
+@memo(maxsize=1024)
+def _unit_weights(seed: int, layer: int, width: int, distribution: str) -> np.ndarray:
     """Unit-scale draw for one layer; cached so a slider step never redraws it."""
-    W = _init.unit_draw(distribution, (width, width), np.random.default_rng([seed, layer]))
-    W.setflags(write=False)
-    return W
+    return _init.unit_draw(distribution, (width, width), np.random.default_rng([seed, layer]))
 
 
-@functools.lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _batch(seed: int, batch: int, width: int, input_mean: float,
            input_std: float) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded inputs ``N(input_mean, input_std**2)`` and standard-normal targets."""
     rng = np.random.default_rng([seed, 10**6])
     X = input_mean + input_std * rng.standard_normal((batch, width))
     T = rng.standard_normal((batch, width))
-    X.setflags(write=False)
-    T.setflags(write=False)
     return X, T
 
 
-@functools.lru_cache(maxsize=4)
-def _network(depth: int, width: int, activation: str, alpha: float | None, batchnorm: bool,
-             residual: bool) -> tuple[list[Layer], list[Dense]]:
-    """The layer objects of one architecture, kept alive between calls.
+def _block(i: int, width: int, activation: str, alpha: float | None, batchnorm: bool,
+           residual: bool) -> tuple[Layer, Dense]:
+    """Layer ``i`` of the stack, ``Dense (no bias) -> [BatchNorm] -> f``, and its Dense."""
+    dense = Dense(width, width, W=np.zeros((width, width)), bias=False, name=f"dense{i}")
+    layers: list[Layer] = [dense]
+    if batchnorm:
+        layers.append(BatchNorm(width, name=f"bn{i}"))
+    layers.append(Activation(activation, name=f"act{i}", **_activation_kwargs(activation, alpha)))
+    block = Residual(layers, name=f"res{i}") if residual else Sequential(layers, name=f"block{i}")
+    return block, dense
 
-    Reusing them (and overwriting their weights in place) avoids re-allocating
-    tens of megabytes of forward/backward buffers on every slider step, which
-    costs as much as the arithmetic itself. Each entry of the returned list is
-    one layer's block (a ``Residual`` when ``residual``).
+
+@memo(maxsize=4)
+def _built_blocks(width: int, activation: str, alpha: float | None, batchnorm: bool,
+                  residual: bool) -> tuple[list[Layer], list[Dense]]:
+    """The blocks of one architecture and their dense layers, kept between calls.
+
+    Building a layer costs more than running it, so :func:`_deep_stack` grows
+    these lists to the deepest stack asked for and reuses their first blocks
+    (with new weights) when the depth changes.
     """
-    blocks: list[Layer] = []
-    dense: list[Dense] = []
-    for i in range(depth):
-        block: list[Layer] = [Dense(width, width, W=np.zeros((width, width)), bias=False,
-                                    name=f"dense{i}")]
-        if batchnorm:
-            block.append(BatchNorm(width, name=f"bn{i}"))
-        block.append(Activation(activation, name=f"act{i}",
-                                **_activation_kwargs(activation, alpha)))
-        dense.append(block[0])
-        blocks.append(Residual(block, name=f"res{i}") if residual else _Chain(block))
-    return blocks, dense
+    return [], []
 
 
-class _Chain(Layer):
-    """Plain sequence of layers (the non-residual counterpart of ``Residual``)."""
+def _deep_stack(depth: int, width: int, activation: str, alpha: float | None, init: str,
+                weight_scale: float, batchnorm: bool, residual: bool,
+                seed: int) -> tuple[list[Layer], list[Dense]]:
+    """The deep stack of lessons 05, 07 and 10 with its weights set (arguments trusted).
 
-    def __init__(self, block: list[Layer]) -> None:
-        super().__init__()
-        self.block = block
+    Layer ``l`` is ``Dense(W^l, no bias) -> [BatchNorm] -> f``, wrapped in a
+    :class:`~lessons_lib.layers.Residual` shortcut when ``residual``;
+    :math:`W^l` is the seeded unit-scale draw of layer ``l`` times the
+    initializer's scale and ``weight_scale``. The layer objects are shared by
+    the calls for one architecture: use the stack before the next call.
 
-    def _forward(self, X, training):
-        for layer in self.block:
-            X = layer._forward(X, training)
-        return X
+    Returns
+    -------
+    blocks : list of Layer
+        One block per layer (a ``Residual`` or a ``Sequential``), input side first.
+    dense : list of Dense
+        The dense layer of every block.
+    """
+    blocks, dense = _built_blocks(width, activation, alpha, batchnorm, residual)
+    for i in range(len(blocks), depth):
+        block, layer = _block(i, width, activation, alpha, batchnorm, residual)
+        blocks.append(block)
+        dense.append(layer)
+    initializer = _init.get(init)
+    factor = initializer.factor(width, width) * weight_scale
+    for i, layer in enumerate(dense[:depth]):
+        np.multiply(_unit_weights(seed, i, width, initializer.distribution), factor,
+                    out=layer.params["W"])
+    return blocks[:depth], dense[:depth]
 
-    def _backward(self, dout):
-        for layer in reversed(self.block):
-            dout = layer._backward(dout)
-        return dout
 
-
-@functools.lru_cache(maxsize=256)
+@memo(maxsize=256)
 def _run(depth: int, width: int, activation: str, alpha: float | None, init: str,
          weight_scale: float, batchnorm: bool, residual: bool, batch: int, seed: int,
          input_mean: float, input_std: float, stats: bool) -> dict[str, np.ndarray]:
@@ -115,32 +128,27 @@ def _run(depth: int, width: int, activation: str, alpha: float | None, init: str
     The forward mean and std cost as much as a third of the pass, so they are
     computed only when ``stats`` (for :func:`activation_profile`).
     """
-    blocks, dense = _network(depth, width, activation, alpha, batchnorm, residual)
-    initializer = _init.get(init)
-    factor = initializer.factor(width, width) * weight_scale
-    for i, layer in enumerate(dense):
-        np.multiply(_base_weights(seed, i, width, initializer.distribution), factor,
-                    out=layer.params["W"])
     X, T = _batch(seed, batch, width, input_mean, input_std)
     mean = np.empty(depth) if stats else None
     std = np.empty(depth) if stats else None
-    with np.errstate(all="ignore"):
+    with one_blas_thread(), np.errstate(all="ignore"):
+        blocks, dense = _deep_stack(depth, width, activation, alpha, init, weight_scale,
+                                    batchnorm, residual, seed)
         h = X
         for i, block in enumerate(blocks):
-            h = block._forward(h, True)
+            h = block.forward(h, check=False)
             if stats:
                 mean[i] = h.mean()
                 std[i] = h.std()
         d = (h - T) / batch
         for block in reversed(blocks):
-            d = block._backward(d)
+            d = block.backward(d, check=False)
         out = {"delta": np.array([np.linalg.norm(la.delta) for la in dense]),
                "weight": np.array([np.linalg.norm(la.grads["W"]) for la in dense]),
                **({"mean": mean, "std": std} if stats else {})}
     for arr in out.values():
         # overflow shows up as inf, or as NaN from inf - inf: report it as inf, never NaN
         arr[~np.isfinite(arr)] = np.inf
-        arr.setflags(write=False)
     return out
 
 
