@@ -12,21 +12,23 @@ r"""Dropout experiments: numbers in, numbers out (notebook 08).
 
 Training runs are memoised per argument set: :func:`overfit_sweep` fills the
 cache for every drop rate of :data:`DROP_RATES`, after which a slider over
-those rates only looks results up.
+those rates only looks results up. Each training step is one
+:meth:`~lessons_lib.model.MLP.step` with :class:`~lessons_lib.optim.SGD`.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
 from .. import data as _data
 from .. import losses as _losses
+from .. import optim
 from ..activations import sigmoid
 from ..layers import Dropout
 from ..model import MLP
+from ..speed import memo, one_blas_thread
 from ..validation import check_array, check_bool, check_float, check_int
 
 __all__ = [
@@ -54,6 +56,9 @@ OVERFIT_SEEDS = (0, 1, 2, 3, 4)
 #: Size of the validation set that chooses the early-stopping step.
 N_VALIDATION = 50
 _MAX_UNITS = 10_000
+#: Mask entries :func:`monte_carlo_mean` draws at once: a million passes of a long
+#: vector would not fit in memory as one array.
+_MASK_ENTRIES = 200_000
 
 
 def ensemble_size(n_units: int) -> int:
@@ -118,10 +123,10 @@ def monte_carlo_mean(x: Any, p: float, *, inverted: bool = True, n_samples: int 
     seed = check_int("seed", seed, min_value=0)
     layer = Dropout(p, inverted=inverted, seed=seed)
     total = np.zeros_like(x)
-    chunk = max(1, 200_000 // x.size)
+    rows = max(1, _MASK_ENTRIES // x.size)     # masks for this many passes at a time
     done = 0
     while done < n_samples:
-        m = min(chunk, n_samples - done)
+        m = min(rows, n_samples - done)
         total += layer.forward(np.broadcast_to(x, (m, x.size)), training=True).sum(axis=0)
         done += m
     q = 1.0 - p
@@ -131,22 +136,17 @@ def monte_carlo_mean(x: Any, p: float, *, inverted: bool = True, n_samples: int 
             "std_error": c * np.abs(x) * np.sqrt(q * (1.0 - q) / n_samples)}
 
 
-@functools.lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _data_cached(n_train: int, n_test: int, noise: float,
                  seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     X, y = _data.circles(n_train, noise=noise, seed=seed)
     Xt, yt = _data.circles(n_test, noise=noise, seed=seed + 1000)
-    for arr in (X, y, Xt, yt):
-        arr.setflags(write=False)
     return X, y, Xt, yt
 
 
-@functools.lru_cache(maxsize=8)
+@memo(maxsize=8)
 def _validation_cached(noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    Xv, yv = _data.circles(N_VALIDATION, noise=noise, seed=seed + 2000)
-    for arr in (Xv, yv):
-        arr.setflags(write=False)
-    return Xv, yv
+    return _data.circles(N_VALIDATION, noise=noise, seed=seed + 2000)
 
 
 def overfit_data(*, n_train: int = 50, n_test: int = 500, noise: float = 0.3,
@@ -178,30 +178,21 @@ def overfit_data(*, n_train: int = 50, n_test: int = 500, noise: float = 0.3,
     return _data_cached(n_train, n_test, noise, seed)
 
 
-#: Rows per inference pass: smaller products stay on one BLAS thread (see _predict).
-_CHUNK = 96
-
-
 def _predict(model: MLP, X: np.ndarray) -> np.ndarray:
-    """Inference-mode output, ``_CHUNK`` rows at a time.
-
-    Without BatchNorm or dropout in inference mode every row is independent,
-    so this equals ``model.forward(X, training=False)``; keeping each matrix
-    product small avoids OpenBLAS handing it to a second thread, which on a
-    busy two-core machine costs far more than the arithmetic.
-    """
-    return np.concatenate([model.forward(X[i:i + _CHUNK], training=False)
-                           for i in range(0, X.shape[0], _CHUNK)])
+    """The logits in inference mode (no dropout)."""
+    return model.forward(X, training=False, check=False)
 
 
 def _bce(model: MLP, X: np.ndarray, T: np.ndarray) -> tuple[float, float]:
     """Mean binary cross-entropy and accuracy (threshold 0 on the logit), inference mode."""
     logits = _predict(model, X)
-    loss = _losses.binary_cross_entropy(logits, T, from_logits=True)[0]
-    return loss, float(np.mean((logits[:, 0] > 0.0) == (T[:, 0] > 0.5)))
+    acc = float(np.mean((logits[:, 0] > 0.0) == (T[:, 0] > 0.5)))
+    if not np.all(np.isfinite(logits)):
+        return np.inf, acc
+    return _losses.binary_cross_entropy(logits, T, from_logits=True)[0], acc
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_every: int,
          n_train: int, noise: float, data_seed: int, seed: int) -> dict[str, Any]:
     X, y, Xt, yt = _data_cached(n_train, 500, noise, data_seed)
@@ -209,30 +200,25 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
     T, Tt = y[:, None].astype(np.float64), yt[:, None].astype(np.float64)
     Tv = yv[:, None].astype(np.float64)
     model = MLP([2, hidden, hidden, 1], "relu", init="he_normal", dropout=p, seed=seed)
-    params = model.parameters()
-    velocity = {k: np.zeros_like(v) for k, v in params.items()}
-    scale = 1.0 / X.shape[0]
+    optimizer = optim.SGD(lr=lr, momentum=momentum)
     evals: list[int] = []
     train_loss: list[float] = []
     test_loss: list[float] = []
     val_loss: list[float] = []
     test_acc: list[float] = []
-    with np.errstate(all="ignore"):
+    with one_blas_thread(), np.errstate(all="ignore"):
         for step in range(1, steps + 1):
             # one full-batch step: a fresh dropout mask, mean binary cross-entropy of
-            # the logits (dE/dY = (sigmoid(Y) - T) / N), SGD with heavy-ball momentum
-            h = X
-            for layer in model.layers:
-                h = layer._forward(h, True)
-            d = scale * (sigmoid(h) - T)
-            for layer in reversed(model.layers):
-                d = layer._backward(d)
-            grads = model.gradients()
-            for k, w in params.items():
-                v = velocity[k]
-                v *= momentum
-                v -= lr * grads[k]
-                w += v
+            # the logits, SGD with heavy-ball momentum
+            result = model.step(X, T, optimizer=optimizer, loss="binary_cross_entropy",
+                                check=False)
+            if result.overflow:                 # no update was made: the run stops here
+                evals.append(step)
+                train_loss.append(np.inf)
+                val_loss.append(np.inf)
+                test_loss.append(np.inf)
+                test_acc.append(_bce(model, Xt, Tt)[1])
+                break
             if step % eval_every == 0 or step == steps:
                 evals.append(step)
                 train_loss.append(_bce(model, X, T)[0])
@@ -254,8 +240,6 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
                            "test_acc_curve": np.array(test_acc), "proba": proba}
     for key in ("train_loss", "val_loss", "test_loss"):
         out[key][~np.isfinite(out[key])] = np.inf
-    for arr in out.values():
-        arr.setflags(write=False)
     best = int(np.argmin(out["test_loss"]))
     stop = int(np.argmin(out["val_loss"]))
     out.update(stop_step=int(out["step"][stop]), early_test=float(out["test_loss"][stop]),
@@ -263,7 +247,8 @@ def _run(p: float, hidden: int, steps: int, lr: float, momentum: float, eval_eve
     out.update(best_step=int(out["step"][best]), best_test=float(out["test_loss"][best]),
                final_train=float(out["train_loss"][-1]), final_test=float(out["test_loss"][-1]),
                train_acc=float(np.mean(train_pred == y)), test_acc=float(np.mean(test_pred == yt)))
-    out["gap"] = out["final_test"] - out["final_train"]
+    out["gap"] = (out["final_test"] - out["final_train"] if np.isfinite(out["final_train"])
+                  else np.inf)
     return out
 
 
@@ -276,7 +261,8 @@ def overfit_run(p: float, *, hidden: int = 64, steps: int = 500, lr: float = 0.1
     dropout=p, seed=seed)``: with the same ``seed`` every drop rate starts from
     the same weights. Each step is one full-batch step (the whole training set
     is the mini-batch, with a fresh dropout mask) of SGD with momentum on the
-    mean binary cross-entropy of the logits, the same update as
+    mean binary cross-entropy of the logits, ``model.step(X, T,
+    optimizer=optim.SGD(lr, momentum), loss="binary_cross_entropy")`` as in
     ``ll.training.train(model, X, T, loss="binary_cross_entropy", lr=lr,
     momentum=momentum)``: the velocity :math:`v \leftarrow \mu v - \eta\nabla E`,
     then :math:`W \leftarrow W + v`. Every ``eval_every`` steps the losses on
@@ -316,10 +302,11 @@ def overfit_run(p: float, *, hidden: int = 64, steps: int = 500, lr: float = 0.1
         (each (n_evals,)); scalars ``stop_step``, ``early_test``,
         ``early_test_acc`` (early stopping on the validation loss),
         ``best_step`` and ``best_test`` (minimum of the test loss),
-        ``final_train``, ``final_test``, ``gap`` = final test − final train,
+        ``final_train``, ``final_test``, ``gap`` = final test − final train (``inf`` if diverged),
         ``train_acc`` and ``test_acc`` (inference mode, threshold 0 on the logit);
         ``proba`` (OVERFIT_GRID_RESOLUTION², ) — :math:`P(\text{class }1)` on the grid
-        over :data:`OVERFIT_GRID_EXTENT`. A diverged run has ``inf`` losses (never NaN).
+        over :data:`OVERFIT_GRID_EXTENT`. A run that diverges (a step or a measurement
+        overflows) stops there with ``inf`` losses (never NaN).
     """
     p = check_float("p", p, min_value=0.0, max_value=1.0, max_inclusive=False)
     hidden = check_int("hidden", hidden, min_value=1, max_value=1024)
