@@ -18,7 +18,6 @@ r"""Activation functions measured: curves, saturation, sparsity, dying ReLUs (no
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +25,11 @@ import numpy as np
 
 from .. import activations as _act
 from .. import losses as _losses
+from .. import optim
 from .. import probes as _probes
 from ..layers import BatchNorm, Dropout, Residual
 from ..model import MLP
+from ..speed import memo, one_blas_thread
 from ..validation import check_array, check_float, check_int
 
 __all__ = [
@@ -102,15 +103,13 @@ class ActivationCurve:
     argmax: float
 
 
-@functools.lru_cache(maxsize=256)
+@memo(maxsize=256)
 def _curve(name: str, alpha: float | None, z_max: float, n: int) -> ActivationCurve:
     act = _build(name, alpha)
     z = np.linspace(-z_max, z_max, n)
     f = act.forward(z, training=False)
     g = act.grad(z, training=False)
     i = int(np.argmax(np.abs(g)))
-    for arr in (z, f, g):
-        arr.setflags(write=False)
     return ActivationCurve(name=name, alpha=alpha if name in ALPHA_ACTIVATIONS else None, z=z,
                            f=f, grad=g, max_grad=float(abs(g[i])), argmax=float(z[i]))
 
@@ -410,7 +409,7 @@ def centering_run(centered: bool, *, n_inputs: int = 8, batch: int = 256, steps:
 
 
 # -- dying ReLU ------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
+@memo(maxsize=1)
 def dead_relu_data() -> tuple[np.ndarray, np.ndarray]:
     r"""The task of :func:`dead_relu_run`: 256 points in 8-D, label 1 where :math:`x_1x_2 > 0`.
 
@@ -429,8 +428,6 @@ def dead_relu_data() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(2024)
     X = rng.standard_normal((256, DEAD_RELU_SIZES[0]))
     T = (X[:, :1] * X[:, 1:2] > 0).astype(np.float64)
-    X.setflags(write=False)
-    T.setflags(write=False)
     return X, T
 
 
@@ -450,8 +447,9 @@ class DeadReluRun:
     dead : ndarray, shape (k + 1, 2)
         Share of dead units in hidden layers 1 and 2: units whose weighted
         input is <= 0 on every one of the 256 samples, so their ReLU passes
-        nothing forward and no gradient back. The last row is
-        ``lessons_lib.probes.activation_stats(model)["dead"]`` of the trained net.
+        nothing forward and no gradient back: row ``t`` is
+        ``lessons_lib.probes.activation_stats(model)["dead"]`` after the forward
+        pass of the net that ``t`` updates have made.
     active : ndarray, shape (2,)
         Share of positive hidden outputs after training (activation rate).
     accuracy : float
@@ -476,64 +474,47 @@ class DeadReluRun:
         return self.dead[-1]
 
 
-@functools.lru_cache(maxsize=8)
-def _dead_relu_model(seed: int) -> tuple[MLP, dict[str, np.ndarray]]:
-    """The network of one seed and a copy of its starting weights, drawn once.
-
-    Every run resets the weights from the copy instead of drawing them again.
-    """
-    model = MLP(list(DEAD_RELU_SIZES), activation="relu", init="he_normal", seed=seed)
-    start = {k: v.copy() for k, v in model.parameters().items()}
-    for v in start.values():
-        v.setflags(write=False)
-    return model, start
-
-
-@functools.lru_cache(maxsize=128)
+@memo(maxsize=128)
 def _dead_relu_run(lr: float, steps: int, seed: int) -> DeadReluRun:
     X, T = dead_relu_data()
-    model, start = _dead_relu_model(seed)
-    for key, value in model.parameters().items():
-        value[...] = start[key]
-    hidden = model.activation_layers[:-1]
+    model = MLP(list(DEAD_RELU_SIZES), activation="relu", init="he_normal", seed=seed)
+    optimizer = optim.SGD(lr=lr)                            # plain gradient descent
+    n_hidden = len(model.activation_layers) - 1
     loss = np.empty(steps + 1)
-    dead = np.empty((steps + 1, len(hidden)))
+    dead = np.empty((steps + 1, n_hidden))
     diverged = False
     taken = 0
-    with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            Y = X
-            for layer in model.layers:                      # forward, unchecked inner loop
-                Y = layer._forward(Y, True)
-            value, dY = _losses.binary_cross_entropy(Y, T, from_logits=True)
-            if not np.isfinite(value):
+    active = np.full(n_hidden, np.nan)
+    acc = float("nan")
+    with one_blas_thread(), np.errstate(all="ignore"):
+        for t in range(steps):
+            result = model.step(X, T, optimizer=optimizer, loss="binary_cross_entropy",
+                                check=False)
+            if result.overflow in ("the network's output", "the loss"):
                 diverged = True
                 break
-            loss[t] = value
-            for i, layer in enumerate(hidden):              # dead: net <= 0 on every sample
-                dead[t, i] = 1.0 - np.mean(np.any(layer._cache[0] > 0, axis=0))
+            # the loss and the dead units of the forward pass this step started from
+            loss[t] = result.loss
+            dead[t] = _probes.activation_stats(model)["dead"]   # net <= 0 on every sample
             taken = t
-            if t == steps:
+            if result.overflow:                     # the gradient overflowed: no update made
+                diverged = True
                 break
-            for layer in reversed(model.layers):
-                dY = layer._backward(dY)
-            for dense in model.dense_layers:                # plain gradient descent
-                dense.params["W"] -= lr * dense.grads["W"]
-                dense.params["b"] -= lr * dense.grads["b"]
-        if diverged:
-            stats = {"active": np.full(len(hidden), np.nan)}
-            acc = float("nan")
-        else:
-            stats = _probes.activation_stats(model)             # on the last forward pass
-            dead[taken] = stats["dead"]                          # the same definition
-            acc = float(np.mean((Y[:, 0] > 0) == (T[:, 0] > 0.5)))
-    run = DeadReluRun(lr=lr, steps=steps, seed=seed, step=np.arange(taken + 1.0),
-                      loss=loss[:taken + 1].copy(), dead=dead[:taken + 1].copy(),
-                      active=np.asarray(stats["active"], dtype=np.float64), accuracy=acc,
-                      diverged=diverged)
-    for arr in (run.step, run.loss, run.dead, run.active):
-        arr.setflags(write=False)
-    return run
+        else:                                       # the trained network: one more forward
+            Y = model.forward(X, training=True, check=False)
+            value = (_losses.binary_cross_entropy(Y, T, from_logits=True)[0]
+                     if np.all(np.isfinite(Y)) else np.inf)
+            diverged = not np.isfinite(value)
+            if not diverged:
+                taken = steps
+                loss[taken] = value
+                stats = _probes.activation_stats(model)
+                dead[taken], active = stats["dead"], stats["active"]
+                acc = float(np.mean((Y[:, 0] > 0) == (T[:, 0] > 0.5)))
+    return DeadReluRun(lr=lr, steps=steps, seed=seed, step=np.arange(taken + 1.0),
+                       loss=loss[:taken + 1].copy(), dead=dead[:taken + 1].copy(),
+                       active=np.asarray(active, dtype=np.float64), accuracy=acc,
+                       diverged=diverged)
 
 
 def dead_relu_run(lr: float, *, steps: int = 100, seed: int = 0) -> DeadReluRun:
