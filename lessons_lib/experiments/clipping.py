@@ -16,7 +16,6 @@ nothing. Cached results are read-only; copy them before modifying.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from .. import data as _data
 from .. import losses as _losses
 from .. import optim
 from ..model import MLP
+from ..speed import memo, one_blas_thread
 from ..training import accuracy, train
 from ..validation import check_array, check_choice, check_float, check_int
 
@@ -54,11 +54,6 @@ CLIP_METHODS = ("none", "value", "norm")
 PENALTIES = ("l2", "l1")
 #: The :math:`\lambda` values the notebook-09 panel offers (and precomputes).
 LAMBDA_GRID = (0.0, 0.003, 0.01, 0.03, 0.1)
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def flatten(g: Any) -> np.ndarray:
@@ -174,10 +169,9 @@ def clip_comparison(g: Any, threshold: float) -> dict[str, Any]:
 
 
 # -- the exploding network --------------------------------------------------------------------
-@functools.lru_cache(maxsize=2)
+@memo(maxsize=2)
 def _moons(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    X, y = _data.moons(n, noise=0.1, seed=seed)
-    return _readonly(X), _readonly(y)
+    return _data.moons(n, noise=0.1, seed=seed)
 
 
 def exploding_model(*, depth: int = 8, width: int = 32, weight_scale: float = 1.5,
@@ -291,7 +285,7 @@ def clipping_run(method: str = "none", threshold: float = 1.0, *, steps: int = 1
                          depth, width, weight_scale, seed)
 
 
-@functools.lru_cache(maxsize=32)
+@memo(maxsize=32)
 def _clipping_run(method, threshold, steps, lr, depth, width, weight_scale, seed) -> ClipRun:
     model = exploding_model(depth=depth, width=width, weight_scale=weight_scale, seed=seed)
     X, y = _moons(200, 0)
@@ -300,14 +294,15 @@ def _clipping_run(method, threshold, steps, lr, depth, width, weight_scale, seed
         kw["clip_value"] = threshold
     elif method == "norm":
         kw["clip_norm"] = threshold
-    result = train(model, X, y[:, None].astype(float), loss="binary_cross_entropy", lr=lr,
-                   steps=steps, **kw)
-    acc = np.nan
-    if not result.diverged:
-        with np.errstate(all="ignore"):
-            acc = accuracy(model, X, y, threshold=0.0)
-    return ClipRun(loss=_readonly(result.loss), grad_norm=_readonly(result.grad_norm),
-                   steps=result.steps, diverged=result.diverged, accuracy=float(acc))
+    with one_blas_thread():
+        result = train(model, X, y[:, None].astype(float), loss="binary_cross_entropy", lr=lr,
+                       steps=steps, **kw)
+        acc = np.nan
+        if not result.diverged:
+            with np.errstate(all="ignore"):
+                acc = accuracy(model, X, y, threshold=0.0)
+    return ClipRun(loss=result.loss, grad_norm=result.grad_norm, steps=result.steps,
+                   diverged=result.diverged, accuracy=float(acc))
 
 
 # -- weight penalties -------------------------------------------------------------------------
@@ -379,38 +374,33 @@ def penalty_run(lam: float, penalty: str = "l2", *, steps: int = 300, lr: float 
     return _penalty_run(lam, penalty, steps, lr, seed)
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _penalty_run(lam, penalty, steps, lr, seed) -> PenaltyRun:
-    # Plain gradient descent written out (the layers' unchecked passes): the panel trains
-    # every grid value when it is built, so each step must be cheap. The tests check it
-    # against ``optim.l2_penalty`` / ``optim.l1_penalty`` and ``optim.SGD``.
     model = MLP([2, 16, 16, 16, 1], activation="tanh", init="glorot_uniform", seed=seed)
     X, y = _moons(200, 0)
     T = y[:, None].astype(float)
     params = model.parameters()
     weights = [k for k in params if k.endswith(".W")]
+    optimizer = optim.SGD(lr=lr)
     norms = np.empty(steps + 1)
-    losses = np.empty(steps)
-    for step in range(steps):
-        norms[step] = np.sqrt(sum(float(np.sum(params[k] ** 2)) for k in weights))
-        h = X
-        for layer in model.layers:
-            h = layer._forward(h, True)
-        losses[step], d = _losses.binary_cross_entropy(h, T, from_logits=True)
-        for layer in reversed(model.layers):
-            d = layer._backward(d)
-        grads = model.gradients()
-        for k, w in params.items():
-            g = grads[k]
-            if lam and k in weights:
-                g = g + (lam * w if penalty == "l2" else lam * np.sign(w))
-            w -= lr * g
-    norms[steps] = np.sqrt(sum(float(np.sum(params[k] ** 2)) for k in weights))
-    gain = float(np.prod([np.linalg.norm(params[k], 2) for k in weights[1:]]))
+    losses: list[float] = []
+
+    def data_loss(Y: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+        # the step adds the penalty to this loss; record the data term alone
+        value, dY = _losses.binary_cross_entropy(Y, T, from_logits=True)
+        losses.append(value)
+        return value, dY
+
+    with one_blas_thread():
+        for step in range(steps):
+            norms[step] = np.sqrt(sum(float(np.sum(params[k] ** 2)) for k in weights))
+            model.step(X, T, optimizer=optimizer, loss=data_loss, check=False, **{penalty: lam})
+        norms[steps] = np.sqrt(sum(float(np.sum(params[k] ** 2)) for k in weights))
+        gain = float(np.prod([np.linalg.norm(params[k], 2) for k in weights[1:]]))
+        acc = accuracy(model, X, y, threshold=0.0)
     flat = np.concatenate([params[k].ravel() for k in weights])
-    return PenaltyRun(weight_norm=_readonly(norms), loss=_readonly(losses),
-                      accuracy=accuracy(model, X, y, threshold=0.0), gain_bound=gain,
-                      weights=_readonly(flat))
+    return PenaltyRun(weight_norm=norms, loss=np.array(losses), accuracy=acc, gain_bound=gain,
+                      weights=flat)
 
 
 #: Decades of :math:`|w|` that :func:`weight_histogram` covers by default.
