@@ -20,7 +20,6 @@ too small. Hints come in stages (see :mod:`lessons_lib.exercises.base`).
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +35,7 @@ from ..experiments.lab import (
     lab_data,
     lab_settings,
 )
+from ..speed import memo
 from ..validation import check_float
 from .base import DEFAULT_TIMEOUT, Timeout, Verdict, call_student, failed, not_implemented, passed
 
@@ -216,7 +216,7 @@ def _diagnose(s: LabSettings, out: Mapping[str, Any]) -> str:
             "other knobs slows or blocks the fit?")
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _outcome(settings: LabSettings) -> dict[str, Any]:
     """What one exercise run did (cached: a re-run of the check is free)."""
     accuracy, run = lab_setting_accuracy(settings)
@@ -244,7 +244,7 @@ def _stream_at_start(settings: LabSettings) -> tuple[float, float]:
             block = getattr(layer, "block", None)            # a Residual: [Dense, activation]
             if block is not None:
                 saturated.append(np.abs(h @ block[0].params["W"] + block[0].params["b"]) > 4.0)
-            h = layer._forward(h, False)
+            h = layer.forward(h, training=False)
             if block is not None:
                 stream = h
     deep = saturated[9:]                                     # blocks 10, 11, ...

@@ -13,7 +13,8 @@ penalty and the learning rate :math:`\eta`.
   :class:`~lessons_lib.model.MLP` (``depth`` hidden layers of ``width`` units and
   one logit output);
 * :class:`LabRun` owns one model and trains it in chunks of full-batch
-  gradient-descent steps. Each step is
+  gradient-descent steps. Each step is one
+  :meth:`~lessons_lib.model.MLP.step` with :class:`~lessons_lib.optim.SGD`:
 
   .. math::
       E = \tfrac1N\textstyle\sum_n \mathrm{BCE}(t_n, \sigma(z_n))
@@ -32,7 +33,6 @@ Training is deterministic: the same settings give the same numbers, and
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -44,7 +44,10 @@ from .. import activations as _act
 from .. import data as _data
 from .. import initializers as _init
 from .. import losses as _losses
+from .. import optim
 from ..model import MLP
+from ..probes import weight_grad_norms
+from ..speed import memo, one_blas_thread
 from ..validation import check_array, check_bool, check_choice, check_float, check_int
 
 __all__ = [
@@ -76,10 +79,10 @@ ALPHA_ACTIVATIONS = _act.ALPHA_NAMES
 #: Weight initializers: four from notebook 06, plus ``"normal"`` (every weight
 #: N(0, 1), far too large) and ``"zeros"`` (symmetric).
 LAB_INITS = ("glorot_uniform", "he_normal", "lecun_normal", "uniform", "normal", "zeros")
-#: Largest depth (hidden layers) and width the lab accepts. Width stops at 32 so
-#: that every matrix product of a training step on 200 points stays below
-#: OpenBLAS's multi-threading threshold: on a busy 2-core machine its threads
-#: make a step tens of times slower, not faster.
+#: Largest depth (hidden layers) and width the lab accepts. 32 units are plenty
+#: for its 2-D data sets and keep a training step at depth 50 near 5 ms, so the
+#: live lab trains several steps per frame; 64-unit layers cost about four
+#: times as much per step.
 LAB_MAX_DEPTH = 50
 LAB_MAX_WIDTH = 32
 #: Every data set is standardized, so one square plotting window fits all.
@@ -94,8 +97,6 @@ N_POINTS = 200
 #: The step at which :class:`LabRun` notes its training accuracy: the exercise of
 #: notebook 11 trains this many steps, and the lab marks the step on its loss plot.
 CHECK_STEP = 100
-#: m*n*k of the largest matrix product OpenBLAS computes on one thread.
-_BLAS_SINGLE_THREAD = 262_144
 
 
 @dataclass(frozen=True)
@@ -243,19 +244,14 @@ def _raw(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return X, y % 2                                                 # opposite ones share a class
 
 
-@functools.lru_cache(maxsize=16)
+@memo(maxsize=16)
 def _dataset(name: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     X, y = _raw(name, np.random.default_rng(seed))
     X_test, y_test = _raw(name, np.random.default_rng([seed, 1]))   # another stream: new points
     mean, std = X.mean(axis=0), X.std(axis=0)
-    out = []
-    for A, b in ((X, y), (X_test, y_test)):
-        A = (A - mean) / std                # the test points in the training set's units
-        A.setflags(write=False)
-        b = b.astype(np.int64)
-        b.setflags(write=False)
-        out += [A, b]
-    return tuple(out)
+    # the test points in the training set's units
+    return ((X - mean) / std, y.astype(np.int64),
+            (X_test - mean) / std, y_test.astype(np.int64))
 
 
 def lab_data(dataset: str = "moons", *, seed: int = 0,
@@ -384,6 +380,8 @@ class LabRun:
         Architecture knobs fixed at creation; ``lr``, ``clip_norm`` and ``l2``
         change with :meth:`set_live`.
     model : MLP
+    optimizer : lessons_lib.optim.SGD
+        Plain gradient descent; :meth:`train` sets its ``lr`` from ``settings.lr``.
     X, y : ndarray
         The training data (see :func:`lab_data`).
     X_test, y_test : ndarray
@@ -408,6 +406,7 @@ class LabRun:
         self._T_test = self.y_test[:, None].astype(np.float64)
         self.check_accuracy: float | None = None
         self.model = build_model(self.settings)
+        self.optimizer = optim.SGD(lr=self.settings.lr)
         self.n_layers = len(self.model.dense_layers)
         self.step = 0
         self.diverged = False
@@ -468,43 +467,22 @@ class LabRun:
         reaches ``max_steps``.
         """
         steps = check_int("steps", steps, min_value=0)
-        model = self.model
-        layers = model.layers
-        dense = model.dense_layers
         s = self.settings
+        self.optimizer.lr = s.lr                     # the live knobs apply from this step on
         done = 0
-        with np.errstate(all="ignore"):
+        with one_blas_thread(), np.errstate(all="ignore"):
             while done < steps and self.can_train:
                 test_loss = self._held_out_loss()    # the model as the training step finds it
-                h = self.X
-                for layer in layers:
-                    h = layer._forward(h, True)
-                if not np.all(np.isfinite(h)):
-                    self._stop("the network's output")
+                result = self.model.step(self.X, self.T, optimizer=self.optimizer,
+                                         loss="binary_cross_entropy", clip_norm=s.clip_norm,
+                                         l2=s.l2, check=False)
+                if result.overflow:
+                    self._stop(result.overflow)
                     break
-                loss, d = _losses.binary_cross_entropy(h, self.T, from_logits=True)
-                for layer in reversed(layers):
-                    d = layer._backward(d)
-                params = model.parameters()
-                grads = model.gradients()
-                norms = [math.sqrt(float(np.vdot(la.grads["W"], la.grads["W"]))) for la in dense]
-                if s.l2:
-                    loss += 0.5 * s.l2 * sum(float(np.vdot(la.params["W"], la.params["W"]))
-                                             for la in dense)
-                    for la in dense:
-                        grads[f"{la.name}.W"] = la.grads["W"] + s.l2 * la.params["W"]
-                total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
-                if not (math.isfinite(loss) and math.isfinite(total)):
-                    self._stop("the loss" if not math.isfinite(loss) else "the gradient")
-                    break
-                factor = s.lr
-                if s.clip_norm is not None and total > s.clip_norm:
-                    factor *= s.clip_norm / total
-                for key, w in params.items():
-                    w -= factor * grads[key]
-                self._loss[self.step] = loss
+                self._loss[self.step] = result.loss
                 self._test_loss[self.step] = test_loss
-                self._grads[self.step] = norms
+                # the layers' grads hold the data loss's gradient (before L2 and clipping)
+                self._grads[self.step] = weight_grad_norms(self.model)
                 self.step += 1
                 done += 1
                 if self.step == CHECK_STEP:
@@ -529,9 +507,7 @@ class LabRun:
         return v
 
     def _held_out_loss(self) -> float:
-        h = self.X_test
-        for layer in self.model.layers:
-            h = layer._forward(h, False)
+        h = self.model.forward(self.X_test, training=False, check=False)
         if not np.all(np.isfinite(h)):
             return math.inf
         loss, _ = _losses.binary_cross_entropy(h, self._T_test, from_logits=True)
@@ -547,17 +523,9 @@ class LabRun:
     def proba(self, points: Any) -> np.ndarray:
         """:math:`P(\\text{class }1)` at ``points`` (N, 2), inference mode; 0.5 where undefined."""
         points = check_array("points", points, shape=(None, 2))
-        # evaluate in blocks small enough for OpenBLAS to stay single-threaded
-        # (see LAB_MAX_WIDTH): on a busy 2-core machine that is several times faster
-        rows = max(1, _BLAS_SINGLE_THREAD // (self.settings.width ** 2))
-        out = np.empty(points.shape[0])
-        with np.errstate(all="ignore"):
-            for start in range(0, points.shape[0], rows):
-                h = points[start:start + rows]
-                for layer in self.model.layers:
-                    h = layer._forward(h, False)
-                out[start:start + rows] = h[:, 0]
-            p = _act.sigmoid(out)
+        with one_blas_thread(), np.errstate(all="ignore"):
+            z = self.model.forward(points, training=False, check=False)[:, 0]
+            p = _act.sigmoid(z)
         p[~np.isfinite(p)] = 0.5
         return p
 
