@@ -16,13 +16,13 @@ changes only the momentum re-runs a cheap recursion on the same batches.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 
 from .. import activations as _act
 from ..layers import BatchNorm
+from ..speed import memo, one_blas_thread
 from ..validation import check_choice, check_float, check_int
 from .vanishing import MAX_DEPTH, MAX_WIDTH, QUANTITIES, gradient_profile
 
@@ -116,18 +116,16 @@ def steady_state_std(momentum: float, batch_size: int, true_std: float) -> float
     return true_std / math.sqrt(batch_size) * math.sqrt((1.0 - m) / (1.0 + m))
 
 
-@functools.lru_cache(maxsize=32)
+@memo(maxsize=32)
 def _batch_means(steps: int, batch_size: int, true_mean: float, true_std: float,
                  seed: int) -> np.ndarray:
     """Means of ``steps`` seeded batches of one feature; drawn once, read-only."""
     rng = np.random.default_rng(seed)
     x = true_mean + true_std * rng.standard_normal((steps, batch_size))
-    means = x.mean(axis=1)
-    means.setflags(write=False)
-    return means
+    return x.mean(axis=1)
 
 
-@functools.lru_cache(maxsize=256)
+@memo(maxsize=256)
 def _trace(momentum: float, steps: int, batch_size: int, true_mean: float, true_std: float,
            seed: int) -> dict[str, np.ndarray | float | int]:
     means = _batch_means(steps, batch_size, true_mean, true_std, seed)
@@ -140,8 +138,6 @@ def _trace(momentum: float, steps: int, batch_size: int, true_mean: float, true_
     step = np.arange(1, steps + 1)
     expected = true_mean * (1.0 - momentum ** step.astype(np.float64))
     out = {"step": step, "batch_mean": means, "running_mean": running, "expected": expected}
-    for arr in out.values():
-        arr.setflags(write=False)
     tail = running[steps // 2:]
     return {**out,
             "true_mean": true_mean,
@@ -275,9 +271,9 @@ def bn_gradient_profiles(depth: int, *, activation: str = "sigmoid", width: int 
     width : int
         Units per layer.
     batch : int
-        Batch size, >= 2. The default 96 keeps every matrix product below the
-        size at which OpenBLAS splits it over threads; on a busy machine that
-        hand-off, not the arithmetic, dominates a slider step.
+        Batch size, >= 2. The default 96 is the batch of notebook 07's figure
+        and panel: enough samples for BatchNorm's batch statistics, and the
+        batch the lesson's numbers are quoted for.
     seed : int
     quantity : {"weight", "delta"}
         :math:`\|\partial E/\partial W^l\|` or :math:`\|\delta^l\|`.
@@ -293,5 +289,6 @@ def bn_gradient_profiles(depth: int, *, activation: str = "sigmoid", width: int 
     batch = check_int("batch", batch, min_value=2, max_value=_MAX_BATCH)
     check_choice("quantity", quantity, QUANTITIES)
     kw = dict(width=width, activation=activation, batch=batch, seed=seed, quantity=quantity)
-    return {"without": gradient_profile(depth, batchnorm=False, **kw),
-            "with": gradient_profile(depth, batchnorm=True, **kw)}
+    with one_blas_thread():
+        return {"without": gradient_profile(depth, batchnorm=False, **kw),
+                "with": gradient_profile(depth, batchnorm=True, **kw)}

@@ -28,7 +28,6 @@ are still copies of each other (the symmetry of a constant init).
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from typing import Any
@@ -37,6 +36,7 @@ import numpy as np
 
 from .. import activations as _act
 from .. import initializers as _init
+from ..speed import memo, one_blas_thread
 from ..validation import check_array, check_float, check_int
 from .vanishing import MAX_DEPTH, MAX_WIDTH, activation_profile, gradient_profile
 
@@ -137,7 +137,7 @@ def gaussian_moments(activation: str, var: float, *,
     return {"mean": mean, "second": second, "slope2": slope2}
 
 
-@functools.lru_cache(maxsize=256)
+@memo(maxsize=256)
 def _recursion(depth: int, width: int, activation: str, alpha: float | None, init: str,
                weight_scale: float, input_mean: float, input_std: float) -> dict[str, np.ndarray]:
     fn = _check_activation(activation, alpha)
@@ -164,7 +164,6 @@ def _recursion(depth: int, width: int, activation: str, alpha: float | None, ini
     out = {"net_var": net_var, "mean": mean, "std": std, "grad_factor": factor, "delta": delta}
     for arr in out.values():
         arr[np.isnan(arr)] = np.inf
-        arr.setflags(write=False)
     return out
 
 
@@ -321,8 +320,9 @@ def init_profile(depth: int, *, init: str = "he_normal", activation: str = "relu
     seed = check_int("seed", seed, min_value=0)
     theory = variance_recursion(depth, width=width, activation=activation, init=init)
     kw = dict(width=width, activation=activation, init=init, batch=batch, seed=seed)
-    std = activation_profile(depth, **kw)["std"]
-    delta = gradient_profile(depth, quantity="delta", **kw)
+    with one_blas_thread():
+        std = activation_profile(depth, **kw)["std"]
+        delta = gradient_profile(depth, quantity="delta", **kw)
     last = float(delta[-1])
     delta_theory = None
     if np.isfinite(last) and last > 0.0:
