@@ -1,4 +1,4 @@
-r"""Layers with a forward and a backward pass (notebooks 03, 07, 08, 10).
+r"""Layers with a forward and a backward pass (notebooks 03, 07, 08, 10, 12).
 
 The notes' row-vector convention: a batch ``X`` has shape ``(N, n_in)`` and a
 dense layer computes ``net = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
@@ -26,7 +26,7 @@ from . import activations as _act
 from . import initializers as _init
 from .validation import check_array, check_bool, check_float, check_int, check_rng
 
-__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "Residual"]
+__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "LayerNorm", "Residual"]
 
 
 class Layer:
@@ -332,6 +332,71 @@ class BatchNorm(Layer):
 
     def _describe(self):
         return f"({self.n_features}, momentum={self.momentum})"
+
+
+class LayerNorm(Layer):
+    r"""Layer normalization (Ba, Kiros & Hinton, 2016): per-sample statistics.
+
+    For each sample (row) :math:`x \in \mathbb{R}^D`, over its own features:
+
+    .. math::
+        \mu = \tfrac1D\textstyle\sum_j x_j,\quad
+        \sigma^2 = \tfrac1D\textstyle\sum_j (x_j-\mu)^2,\quad
+        \hat x_j = \frac{x_j-\mu}{\sqrt{\sigma^2+\epsilon}},\quad
+        y_j = \gamma_j\hat x_j + \beta_j
+
+    Nothing depends on the other samples of the batch, so training and
+    inference compute the same thing, there are no running statistics, and a
+    batch of one sample works (where BatchNorm's :math:`x - \mu_B` is 0).
+    The backward pass is BatchNorm's with the roles of the axes swapped:
+
+    .. math::
+        \frac{\partial E}{\partial x_j} = \frac{1}{\sqrt{\sigma^2+\epsilon}}
+        \Bigl(g_j - \overline{g} - \hat x_j\,\overline{g\hat x}\Bigr),
+        \qquad g_j = \gamma_j\,\frac{\partial E}{\partial y_j}
+
+    with the bars averages over the sample's :math:`D` features.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the last axis, :math:`D \ge 2`.
+    eps : float
+        Added to the variance, > 0.
+    """
+
+    def __init__(self, n_features: int, *, eps: float = 1e-5, name: str = "") -> None:
+        super().__init__(name)
+        self.n_features = check_int("n_features", n_features, min_value=2)
+        self.eps = check_float("eps", eps, min_value=0.0, min_inclusive=False)
+        self.params = {"gamma": np.ones(self.n_features), "beta": np.zeros(self.n_features)}
+        self.grads = {"gamma": np.zeros(self.n_features), "beta": np.zeros(self.n_features)}
+
+    def _check_input(self, X):
+        return check_array("X", X, shape=(None, self.n_features))
+
+    def _forward(self, X, training):
+        mu = X.mean(axis=1, keepdims=True)
+        xc = X - mu
+        var = np.mean(xc * xc, axis=1, keepdims=True)
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        xhat = xc * inv_std
+        self._cache = (xhat, inv_std)
+        return xhat * self.params["gamma"] + self.params["beta"]
+
+    def _backward(self, dout):
+        xhat, inv_std = self._cache
+        self.grads["gamma"] = np.sum(dout * xhat, axis=0)
+        self.grads["beta"] = dout.sum(axis=0)
+        g = dout * self.params["gamma"]
+        return inv_std * (g - g.mean(axis=1, keepdims=True)
+                          - xhat * np.mean(g * xhat, axis=1, keepdims=True))
+
+    def _output_shape(self):
+        return self._cache[0].shape
+
+    def _describe(self):
+        return f"({self.n_features})"
 
 
 class Dropout(Layer):

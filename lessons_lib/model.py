@@ -6,10 +6,14 @@ whole network from its layer sizes.
 
 ``MLP([2, 16, 16, 1])`` has three dense layers. Hidden layer ``i`` is
 
-``Dense -> [BatchNorm] -> Activation -> [Dropout]``
+``Dense -> [BatchNorm or LayerNorm] -> Activation -> [Dropout]``
 
-(BatchNorm before the activation; the dense bias is then left out because
-BatchNorm's :math:`\beta` does its job). With ``residual=True`` each hidden
+(the normalization before the activation). With BatchNorm the dense bias
+is left out: BatchNorm subtracts each feature's batch mean, bias included,
+and its :math:`\beta` does the bias's job. LayerNorm subtracts each
+sample's mean over the features, which removes only the bias's average, so
+the bias stays: without it LayerNorm of :math:`xW` could not tell
+:math:`x` from :math:`2x`. With ``residual=True`` each hidden
 block whose input and output widths match is wrapped in an identity shortcut.
 The last layer is ``Dense -> Activation(output_activation)``.
 
@@ -30,7 +34,7 @@ from . import activations as _act
 from . import initializers as _init
 from . import losses as _losses
 from . import optim as _optim
-from .layers import Activation, BatchNorm, Dense, Dropout, Layer, Residual
+from .layers import Activation, BatchNorm, Dense, Dropout, Layer, LayerNorm, Residual
 from .validation import check_array, check_bool, check_float, check_int
 
 __all__ = ["MLP", "Sequential", "StepResult"]
@@ -145,6 +149,8 @@ class MLP:
         Weight initializer for every dense layer.
     batchnorm : bool
         Insert BatchNorm before each hidden activation.
+    layernorm : bool
+        Insert LayerNorm before each hidden activation (not with ``batchnorm``).
     dropout : float
         Drop rate in ``[0, 1)`` after each hidden activation (0 = none).
     residual : bool
@@ -172,6 +178,7 @@ class MLP:
 
     def __init__(self, layer_sizes: Sequence[int], activation: str = "relu",
                  init: str | _init.Initializer = "glorot_uniform", *, batchnorm: bool = False,
+                 layernorm: bool = False,
                  dropout: float = 0.0, residual: bool = False, output_activation: str = "linear",
                  seed: int = 0, activation_params: dict[str, Any] | None = None,
                  bn_momentum: float = 0.9) -> None:
@@ -195,6 +202,10 @@ class MLP:
         self.init = _init.get(init if isinstance(init, _init.Initializer)
                               else _init.canonical_name(init, "init"))
         self.batchnorm = check_bool("batchnorm", batchnorm)
+        self.layernorm = check_bool("layernorm", layernorm)
+        if self.batchnorm and self.layernorm:
+            raise ValueError("batchnorm and layernorm must not both be True (one "
+                             "normalization per layer), got batchnorm=True, layernorm=True")
         self.dropout = check_float("dropout", dropout, min_value=0.0, max_value=1.0,
                                    max_inclusive=False)
         self.residual = check_bool("residual", residual)
@@ -214,6 +225,8 @@ class MLP:
                                         rng=rng, name=f"dense{i}")]
             if self.batchnorm:
                 block.append(BatchNorm(n_out, momentum=bn_momentum, name=f"bn{i}"))
+            if self.layernorm:
+                block.append(LayerNorm(n_out, name=f"ln{i}"))
             act_params = dict(self.activation_params)
             if self.activation == "rrelu":
                 act_params["rng"] = rng
@@ -383,7 +396,8 @@ class MLP:
     def __repr__(self) -> str:
         lines = [f"MLP({self.layer_sizes}, activation={self.activation!r}, "
                  f"init={self.init.name!r}, batchnorm={self.batchnorm}, "
-                 f"dropout={self.dropout}, residual={self.residual}, "
+                 + ("layernorm=True, " if self.layernorm else "")
+                 + f"dropout={self.dropout}, residual={self.residual}, "
                  f"output_activation={self.output_activation!r}, seed={self.seed})"]
         lines += [f"  {layer!r}" for layer in self.layers]
         return "\n".join(lines)

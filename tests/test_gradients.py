@@ -189,6 +189,22 @@ def test_softmax_cross_entropy_gradient(labels, rng):
     assert _loss_grad_error(lambda Z: losses.softmax_cross_entropy(Z, T), Z) < TOL
 
 
+def test_layernorm_backward(rng):
+    layer = layers.LayerNorm(5)
+    layer.params["gamma"] = rng.standard_normal(5)
+    layer.params["beta"] = rng.standard_normal(5)
+    for training in (True, False):                       # the same computation either way
+        errors = gradcheck.check_layer(layer, rng.standard_normal((4, 5)), training=training)
+        assert max(errors.values()) < TOL, errors
+
+
+def test_layernorm_backward_with_a_single_sample(rng):
+    layer = layers.LayerNorm(6)
+    layer.params["gamma"] = rng.standard_normal(6)
+    errors = gradcheck.check_layer(layer, rng.standard_normal((1, 6)))
+    assert max(errors.values()) < TOL, errors
+
+
 # -- whole models ---------------------------------------------------------------------------------
 MODEL_CONFIGS = [
     {"activation": "sigmoid"},
@@ -202,6 +218,8 @@ MODEL_CONFIGS = [
     {"activation": "tanh", "batchnorm": True},
     {"activation": "relu", "residual": True},
     {"activation": "tanh", "batchnorm": True, "residual": True},
+    {"activation": "gelu", "layernorm": True},
+    {"activation": "silu", "layernorm": True, "residual": True},
     {"activation": "tanh", "dropout": 0.3},
     {"activation": "rrelu"},
     {"activation": "tanh", "output_activation": "sigmoid"},

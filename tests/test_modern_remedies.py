@@ -79,6 +79,78 @@ def test_swish_is_an_alias_of_silu():
     assert {"gelu", "silu"} <= set(activations.NAMES)
 
 
+# -- LayerNorm ---------------------------------------------------------------------------
+def test_layernorm_normalizes_each_sample_over_its_own_features():
+    from lessons_lib import layers
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((7, 10)) * 5.0 + 3.0
+    Y = layers.LayerNorm(10).forward(X)
+    np.testing.assert_allclose(Y.mean(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(Y.var(axis=1), 1.0, rtol=1e-5)      # var / (var + eps)
+
+
+def test_layernorm_is_the_same_in_training_and_inference_and_works_for_one_sample():
+    from lessons_lib import layers
+
+    rng = np.random.default_rng(1)
+    layer = layers.LayerNorm(8)
+    layer.params["gamma"] = rng.standard_normal(8)
+    layer.params["beta"] = rng.standard_normal(8)
+    X = rng.standard_normal((5, 8))
+    np.testing.assert_array_equal(layer.forward(X, training=True),
+                                  layer.forward(X, training=False))
+    one = layer.forward(X[:1])
+    np.testing.assert_array_equal(one[0], layer.forward(X)[0])      # no batch dependence
+    assert np.std(one) > 0.5
+
+
+def test_batchnorm_refuses_a_batch_of_one_and_turns_a_batch_of_two_into_signs():
+    from lessons_lib import layers
+
+    rng = np.random.default_rng(2)
+    bn = layers.BatchNorm(6)
+    with pytest.raises(ValueError, match="at least 2"):
+        bn.forward(rng.standard_normal((1, 6)))          # x - mu_B would be 0 for every input
+    X = rng.standard_normal((2, 6)) * 3.0
+    Y = bn.forward(X)
+    # two samples: x - mu = +-d/2 and sigma = d/2, so x_hat = +-1 (shrunk only by eps,
+    # to (d/2)/sqrt((d/2)^2 + eps)): whatever the inputs, all that survives is a sign
+    half = np.abs(X[0] - X[1]) / 2.0
+    np.testing.assert_allclose(np.abs(Y), np.broadcast_to(half / np.sqrt(half ** 2 + 1e-5),
+                                                          Y.shape), rtol=1e-10)
+    assert np.mean(np.abs(Y) > 0.999) >= 0.5
+    np.testing.assert_array_equal(np.sign(Y[0]), np.sign(X[0] - X[1]))
+
+
+def test_mlp_with_layernorm_builds_dense_layernorm_activation_blocks():
+    from lessons_lib.model import MLP
+
+    model = MLP([2, 4, 4, 1], "gelu", layernorm=True, seed=0)
+    assert [type(la).__name__ for la in model.layers] == [
+        "Dense", "LayerNorm", "Activation", "Dense", "LayerNorm", "Activation", "Dense",
+        "Activation"]
+    # the dense bias stays: LayerNorm removes only its average over the features
+    assert "ln0.gamma" in model.parameters() and "dense0.b" in model.parameters()
+    with pytest.raises(ValueError, match="batchnorm and layernorm"):
+        MLP([2, 4, 1], batchnorm=True, layernorm=True)
+    with pytest.raises(TypeError, match="layernorm"):
+        MLP([2, 4, 1], layernorm="yes")
+
+
+@pytest.mark.parametrize("call, exc, words", [
+    (lambda L: L.LayerNorm(1), ValueError, "n_features"),
+    (lambda L: L.LayerNorm(4, eps=0.0), ValueError, "eps"),
+    (lambda L: L.LayerNorm(4).forward(np.ones((3, 5))), ValueError, "X must"),
+    (lambda L: L.LayerNorm(4).forward(np.ones(4)), ValueError, "X must"),
+])
+def test_layernorm_rejects_bad_input_by_name(call, exc, words):
+    from lessons_lib import layers
+
+    with pytest.raises(exc, match=words):
+        call(layers)
+
+
 # -- optimizers ---------------------------------------------------------------------
 def _adam_reference(w, grads, lr, b1, b2, eps):
     """Adam from the paper's Algorithm 1, written independently of optim.Adam."""

@@ -150,3 +150,25 @@ def test_adam_and_rmsprop_match_pytorch_step_for_step(name):
         for k in params:
             np.testing.assert_allclose(params[k], tparams[k].detach().numpy(),
                                        rtol=1e-12, atol=1e-14)
+
+
+def test_layernorm_matches_pytorch_forward_and_backward():
+    from lessons_lib import layers
+
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((6, 10)) * 3.0 + 1.0
+    dout = rng.standard_normal((6, 10))
+    ours = layers.LayerNorm(10)
+    ours.params["gamma"] = rng.standard_normal(10)
+    ours.params["beta"] = rng.standard_normal(10)
+    theirs = torch.nn.LayerNorm(10, eps=1e-5, dtype=torch.float64)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.params["gamma"]))
+        theirs.bias.copy_(torch.from_numpy(ours.params["beta"]))
+    xt = torch.tensor(X, requires_grad=True)
+    yt = theirs(xt)
+    yt.backward(torch.from_numpy(dout))
+    np.testing.assert_allclose(ours.forward(X), yt.detach().numpy(), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(ours.backward(dout), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours.grads["beta"], theirs.bias.grad.numpy(), rtol=1e-10)
