@@ -578,6 +578,106 @@ RNN_WRONG = {
 
 
 # ---------------------------------------------------------------------------
+# 12 · Adam step
+# ---------------------------------------------------------------------------
+
+def adam_step_ok(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g                  # the paper's order
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_step_torch_order(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = m * beta1 + g * (1 - beta1)
+    v_new = v * beta2 + g ** 2 * (1 - beta2)
+    denom = np.sqrt(v_new) / math.sqrt(1 - beta2 ** t) + eps
+    step_size = lr / (1 - beta1 ** t)
+    return w - step_size * m_new / denom, m_new, v_new
+
+
+def adam_step_power(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = m + (1 - beta1) * (g - m)
+    v_new = v + (1 - beta2) * (np.square(g) - v)
+    correction1 = 1 - np.power(beta1, t)
+    correction2 = 1 - np.power(beta2, t)
+    update = (m_new / correction1) / (np.sqrt(v_new / correction2) + eps)
+    return [w - lr * update, m_new, v_new]
+
+
+def adam_step_copy(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    w, m, v = w.copy(), m.copy(), v.copy()
+    m *= beta1                                   # in place on its own copies: fine
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g * g
+    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return w, m, v
+
+
+def _adam_variant(w, g, m, v, t, lr, b1, b2, eps, *, c1=None, c2=None, den=None, g2=None,
+                  mom=None, top=None, back="raw", sign=-1.0, base=True):
+    """One Adam step; each keyword replaces one part by a student's wrong version."""
+    m_new = b1 * m + (1 - b1) * g if mom is None else mom[0](m, g, b1)
+    v_new = (b2 * v + (1 - b2) * (g * g if g2 is None else g2(g))
+             if mom is None else mom[1](v, g, b2))
+    k1 = 1 - b1 ** t if c1 is None else c1(b1, t)
+    k2 = 1 - b2 ** t if c2 is None else c2(b2, t)
+    m_hat, v_hat = m_new / k1, v_new / k2
+    denominator = np.sqrt(v_hat) + eps if den is None else den(v_hat, v_new, k2, eps)
+    numerator = m_hat if top is None else top(m, v, g, k1, k2)
+    w_new = (w if base else 0.0) + sign * lr * numerator / denominator
+    return (w_new, m_hat, v_hat) if back == "corrected" else (w_new, m_new, v_new)
+
+
+def _adam_old_moments(w, g, m, v, t, lr, b1, b2, eps):
+    step = lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+    return w - step, b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+
+
+def _adam_swapped(w, g, m, v, t, lr, b1, b2, eps):
+    return adam_step_ok(w, g, m, v, t, lr, b2, b1, eps)
+
+
+def adam_step_in_place(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g * g
+    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return w, m, v
+
+
+def _NO_CORRECTION(b, t):  # noqa: N802 - a constant part of the wrong students below
+    return 1.0
+
+
+ADAM_WRONG = {
+    "no_correction": lambda *a: _adam_variant(*a, c1=_NO_CORRECTION, c2=_NO_CORRECTION),
+    "m_correction_only": lambda *a: _adam_variant(*a, c2=_NO_CORRECTION),
+    "v_correction_only": lambda *a: _adam_variant(*a, c1=_NO_CORRECTION),
+    "t_minus_1": lambda *a: _adam_variant(*a, c1=lambda b, t: 1 - b ** (t - 1),
+                                          c2=lambda b, t: 1 - b ** (t - 1)),
+    "eps_inside_sqrt": lambda *a: _adam_variant(*a, den=lambda vh, v, k2, e: np.sqrt(vh + e)),
+    "eps_before_correction": lambda *a: _adam_variant(
+        *a, den=lambda vh, v, k2, e: (np.sqrt(v) + e) / np.sqrt(k2)),
+    "no_eps": lambda *a: _adam_variant(*a, den=lambda vh, v, k2, e: np.sqrt(vh)),
+    "no_sqrt": lambda *a: _adam_variant(*a, den=lambda vh, v, k2, e: vh + e),
+    "v_with_g": lambda *a: _adam_variant(*a, g2=lambda g: g),
+    "betas_swapped": _adam_swapped,
+    "weights_swapped": lambda *a: _adam_variant(*a, mom=(lambda m, g, b: (1 - b) * m + b * g,
+                                                         lambda v, g, b: (1 - b) * v + b * g * g)),
+    "returned_change": lambda *a: _adam_variant(*a, base=False),
+    "step_added": lambda *a: _adam_variant(*a, sign=1.0),
+    "returned_corrected": lambda *a: _adam_variant(*a, back="corrected"),
+    "old_moments": _adam_old_moments,
+    "gradient_not_m": lambda *a: _adam_variant(*a, top=lambda m, v, g, k1, k2: g),
+    "in_place": adam_step_in_place,
+}
+
+
+# ---------------------------------------------------------------------------
 # The table of checks
 # ---------------------------------------------------------------------------
 
@@ -601,6 +701,7 @@ CORRECT = {
     "check_clip_by_norm": [clip_by_norm_ok, clip_by_norm_factor, clip_by_norm_copy],
     "check_rnn_step_backward": [rnn_step_backward_ok, rnn_step_backward_einsum,
                                 rnn_step_backward_list],
+    "check_adam_step": [adam_step_ok, adam_step_torch_order, adam_step_power, adam_step_copy],
 }
 WRONG = {
     "check_repeated_factor": REPEATED_FACTOR_WRONG,
@@ -615,6 +716,7 @@ WRONG = {
     "check_dropout_forward": DROPOUT_WRONG,
     "check_clip_by_norm": CLIP_WRONG,
     "check_rnn_step_backward": RNN_WRONG,
+    "check_adam_step": ADAM_WRONG,
 }
 # Checks that take a value rather than a function are tested with their lesson.
 TAKES_A_VALUE = {"check_lab_setting": "tests/test_nb11_lab.py"}
@@ -717,7 +819,7 @@ def test_one_exercise_module_per_lesson_named_like_the_other_subpackages():
     modules = _modules(exercises)
     assert set(modules) == {"base", "start", "perceptron", "delta_rule", "backprop",
                             "activation", "vanishing", "initialization", "batchnorm", "dropout",
-                            "clipping", "residual_lstm", "lab"}
+                            "clipping", "residual_lstm", "lab", "modern"}
     topics = {m.name for m in pkgutil.iter_modules(experiments.__path__)}
     assert set(modules) - {"base", "start"} <= topics
     # the package re-exports every check of its modules, and those only
@@ -805,6 +907,42 @@ def test_numbers_in_verdicts_are_rounded():
     for message in messages:
         for number in re.findall(r"\d+\.\d+", message):
             assert len(number.replace(".", "").lstrip("0")) <= 4, (number, message)
+
+
+def test_adam_first_step_moves_each_weight_by_lr_unless_its_gradient_is_below_eps():
+    verdict = _run("check_adam_step", ADAM_WRONG["no_eps"])
+    assert verdict.details["case"] == 2
+    assert "inputs: w = [0, 0, 0, 0], g = [1000, -0.01, 1e-06, -1e-12]" in verdict.message
+    assert "(t = 1: 1 − β₁ᵗ = 0.1, 1 − β₂ᵗ = 0.001;" in verdict.message
+    assert ("your w_new is [-0.001, 0.001, -0.001, 0.001], "
+            "expected [-0.001, 0.001, -0.0009901, 9.999e-08]") in verdict.message
+
+
+@pytest.mark.parametrize("key", ["eps_inside_sqrt", "eps_before_correction", "no_eps"])
+def test_adam_misplaced_eps_fails_where_it_shows_not_in_the_last_digits(key):
+    """The first case's gradients are large: ε's place changes w_new there by < rtol."""
+    verdict = _run("check_adam_step", ADAM_WRONG[key])
+    assert verdict.details["case"] == 2 and verdict.details["mistake"] == key
+
+
+def test_adam_step_with_the_default_hyperparameters_hard_coded_fails():
+    def student(w, g, m, v, t, *ignored):
+        return adam_step_ok(w, g, m, v, t)
+
+    verdict = _run("check_adam_step", student)
+    assert not verdict.passed
+    assert "lr = 0.01, beta1 = 0.8, beta2 = 0.99, eps = 1e-06" in verdict.message
+
+
+def test_adam_step_must_return_three_arrays_and_leave_its_inputs_alone():
+    verdict = _run("check_adam_step", lambda *a: adam_step_ok(*a)[0])
+    assert ("returned one ndarray of shape (4,); expected a tuple of 3 arrays "
+            "(w_new, m_new, v_new)") in verdict.message
+    verdict = _run("check_adam_step", lambda *a: adam_step_ok(*a)[:2])
+    assert "returned a tuple of 2 values; expected 3 values (w_new, m_new, v_new)" in (
+        verdict.message)
+    verdict = _run("check_adam_step", adam_step_in_place)
+    assert "changed its input `w`, `m`, `v` in place" in verdict.message
 
 
 # ---------------------------------------------------------------------------

@@ -23,8 +23,9 @@ subpackages: :mod:`.start` (00, a repeated factor), :mod:`.perceptron` (01),
 ratio), :mod:`.initialization` (06, VarianceScaling's std), :mod:`.batchnorm`
 (07, BatchNorm forward), :mod:`.dropout` (08, dropout forward),
 :mod:`.clipping` (09, clip by norm), :mod:`.residual_lstm` (10, an RNN step
-backward) and :mod:`.lab` (11, a lab setting that trains); the machinery they
-share is in :mod:`.base`. Every check is re-exported here.
+backward), :mod:`.lab` (11, a lab setting that trains) and :mod:`.modern`
+(12, one Adam step); the machinery they share is in :mod:`.base`. Every
+check is re-exported here.
 """
 
 from .activation import check_leaky_relu_grad, check_sigmoid_grad
@@ -52,6 +53,7 @@ from .delta_rule import check_delta_rule_update
 from .dropout import check_dropout_forward
 from .initialization import check_variance_scaling_std
 from .lab import check_lab_setting
+from .modern import check_adam_step
 from .perceptron import check_perceptron_update
 from .residual_lstm import check_rnn_step_backward
 from .start import check_repeated_factor
@@ -65,6 +67,7 @@ __all__ = [
     "Verdict",
     "call_student",
     "call_with_timeout",
+    "check_adam_step",
     "check_backward_two_layer",
     "check_batchnorm_forward",
     "check_clip_by_norm",
