@@ -119,6 +119,8 @@ class StepResult:
     ----------
     loss : float
         Loss of the batch before the update (data loss plus penalties).
+    data_loss : float
+        The data loss alone (``loss`` without the penalties).
     grad_norm : float
         Global norm of the gradient (penalties included) before clipping;
         NaN when the step stopped before the gradient.
@@ -134,6 +136,7 @@ class StepResult:
     grad_norm: float
     output: np.ndarray
     overflow: str | None = None
+    data_loss: float = math.nan
 
 
 class MLP:
@@ -354,26 +357,30 @@ class MLP:
             if not np.all(np.isfinite(Y)):
                 return StepResult(math.nan, math.nan, Y, "the network's output")
             value, dY = loss_fn(Y, T)
+            data_loss = value
             if not math.isfinite(value):
-                return StepResult(value, math.nan, Y, "the loss")
+                return StepResult(value, math.nan, Y, "the loss", data_loss)
             self.backward(dY, check=False)
             params = self.parameters()
             grads = self.gradients()
             for lam, penalty in ((l1, _optim.l1_penalty), (l2, _optim.l2_penalty)):
                 if lam:
-                    p_value, p_grads = penalty(params, lam)
+                    p_value, p_grads = penalty(params, lam, check=False)
                     value += p_value
                     grads = {k: g + p_grads[k] for k, g in grads.items()}
             norm = _optim.global_norm(grads, check=False)
             if not (math.isfinite(value) and math.isfinite(norm)):
                 what = "the loss" if not math.isfinite(value) else "the gradient"
-                return StepResult(value, norm, Y, what)
+                return StepResult(value, norm, Y, what, data_loss)
+            to_clip = norm
             if clip_value is not None:
-                grads = _optim.clip_by_value(grads, clip_value)
-            if clip_norm is not None:
-                grads, _ = _optim.clip_by_global_norm(grads, clip_norm)
+                grads = {k: np.clip(g, -clip_value, clip_value) for k, g in grads.items()}
+                to_clip = _optim.global_norm(grads, check=False)
+            if clip_norm is not None and to_clip > clip_norm:    # as optim.clip_by_global_norm
+                factor = clip_norm / to_clip
+                grads = {k: g * factor for k, g in grads.items()}
             optimizer.step(params, grads, check=False)
-        return StepResult(value, norm, Y)
+        return StepResult(value, norm, Y, None, data_loss)
 
     # -- parameters --------------------------------------------------------------
     def parameters(self) -> dict[str, np.ndarray]:

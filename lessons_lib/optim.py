@@ -332,10 +332,14 @@ def _weights(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: v for k, v in params.items() if k.endswith(".W") or k == "W"}
 
 
-def l2_penalty(params: Mapping[str, np.ndarray], lam: float) -> tuple[float, dict[str, np.ndarray]]:
+def l2_penalty(params: Mapping[str, np.ndarray], lam: float, *,
+               check: bool = True) -> tuple[float, dict[str, np.ndarray]]:
     r"""L2 weight penalty on the weight matrices (keys ending in ``.W``).
 
     .. math:: R = \tfrac{\lambda}{2}\textstyle\sum \|W\|^2, \qquad \partial R/\partial W = \lambda W
+
+    ``check=False`` (a trusted inner loop) skips the checks of ``params``
+    and ``lam``.
 
     Returns
     -------
@@ -344,23 +348,26 @@ def l2_penalty(params: Mapping[str, np.ndarray], lam: float) -> tuple[float, dic
         Gradient for every key of ``params`` (zeros for biases, BN and PReLU
         parameters), ready to add to the model's gradients.
     """
-    _check_dict("params", params)
-    lam = check_float("lam", lam, min_value=0.0)
+    if check:
+        _check_dict("params", params)
+        lam = check_float("lam", lam, min_value=0.0)
     w = _weights(params)
     penalty = 0.5 * lam * sum(float(np.sum(v * v)) for v in w.values())
     return penalty, {k: (lam * v if k in w else np.zeros_like(v)) for k, v in params.items()}
 
 
-def l1_penalty(params: Mapping[str, np.ndarray], lam: float) -> tuple[float, dict[str, np.ndarray]]:
+def l1_penalty(params: Mapping[str, np.ndarray], lam: float, *,
+               check: bool = True) -> tuple[float, dict[str, np.ndarray]]:
     r"""L1 weight penalty on the weight matrices (keys ending in ``.W``).
 
     .. math:: R = \lambda\textstyle\sum |W|, \qquad
               \partial R/\partial W = \lambda\,\mathrm{sign}(W)
 
-    Returns ``(penalty, grads)`` like :func:`l2_penalty`.
+    Returns ``(penalty, grads)`` like :func:`l2_penalty` (``check`` too).
     """
-    _check_dict("params", params)
-    lam = check_float("lam", lam, min_value=0.0)
+    if check:
+        _check_dict("params", params)
+        lam = check_float("lam", lam, min_value=0.0)
     w = _weights(params)
     penalty = lam * sum(float(np.sum(np.abs(v))) for v in w.values())
     return penalty, {k: (lam * np.sign(v) if k in w else np.zeros_like(v))

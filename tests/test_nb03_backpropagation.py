@@ -413,7 +413,7 @@ BAD = [
      r"weights\[1\] must have 4 rows"),
     (lambda: forward_pass(_X(), init_weights([2, 3, 1]), activation="softmax"), ValueError,
      r"activation"),
-    (lambda: forward_pass(_X(), init_weights([2, 3, 1]), activation="swish"), ValueError,
+    (lambda: forward_pass(_X(), init_weights([2, 3, 1]), activation="mish"), ValueError,
      r"activation must be one of"),
     (lambda: forward_pass(_X(), init_weights([2, 3, 1]), hidden_bias="yes"), TypeError,
      r"hidden_bias"),

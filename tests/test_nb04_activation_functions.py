@@ -707,7 +707,7 @@ def test_centering_figure_stops_each_curve_at_the_floor(backend):
 # -- bad inputs ------------------------------------------------------------------------------------
 BAD = [
     (lambda: activation_curve("softmax"), ValueError, r"name must be an elementwise"),
-    (lambda: activation_curve("swish"), ValueError, r"name must be one of"),
+    (lambda: activation_curve("mish"), ValueError, r"name must be one of"),
     (lambda: activation_curve(3), TypeError, r"name must be a string"),
     (lambda: activation_curve("leaky_relu", 1.0), ValueError, r"alpha must be < 1"),
     (lambda: activation_curve("elu", -0.5), ValueError, r"alpha must be >= 0"),
