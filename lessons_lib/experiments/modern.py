@@ -404,10 +404,11 @@ class SmallBatchRun:
     train_mode_accuracy: float
 
 
-@memo(maxsize=64)
+@memo(maxsize=128)
 def _small_batch(norm: str, batch_size: int, seed: int, steps: int, lr: float, depth: int,
-                 width: int) -> SmallBatchRun:
+                 width: int, nudge: float) -> SmallBatchRun:
     X, T = _moons(256, seed)
+    X = X * (1.0 + nudge)
     net = _norm_net(norm, depth, width, seed)
     opt = _optim.SGD(lr=lr)
     rng = np.random.default_rng([seed, 13])
@@ -429,7 +430,8 @@ def _small_batch(norm: str, batch_size: int, seed: int, steps: int, lr: float, d
 
 
 def small_batch_run(norm: str, batch_size: int, *, seed: int = 0, steps: int = 400,
-                    lr: float = 0.05, depth: int = 6, width: int = 32) -> SmallBatchRun:
+                    lr: float = 0.05, depth: int = 6, width: int = 32,
+                    nudge: float = 0.0) -> SmallBatchRun:
     """Train a normalized ReLU net with mini-batches of ``batch_size``; evaluate it.
 
     ``depth`` blocks Dense -> norm -> ReLU of ``width`` units (He-normal), a
@@ -449,6 +451,10 @@ def small_batch_run(norm: str, batch_size: int, *, seed: int = 0, steps: int = 4
         In (0, 1].
     depth, width : int
         1..20 blocks of 2..128 units.
+    nudge : float
+        Multiply the inputs by ``1 + nudge``, in [-1e-6, 1e-6]: ``1e-15``
+        changes only their last digits, which shows whether the run's result
+        depends on them.
 
     Returns
     -------
@@ -461,7 +467,8 @@ def small_batch_run(norm: str, batch_size: int, *, seed: int = 0, steps: int = 4
     lr = check_float("lr", lr, min_value=0.0, max_value=1.0, min_inclusive=False)
     depth = check_int("depth", depth, min_value=1, max_value=20)
     width = check_int("width", width, min_value=2, max_value=128)
-    return _small_batch(norm, batch_size, seed, steps, lr, depth, width)
+    nudge = check_float("nudge", nudge, min_value=-1e-6, max_value=1e-6)
+    return _small_batch(norm, batch_size, seed, steps, lr, depth, width, nudge)
 
 
 #: Where :func:`norm_placement_profile` puts LayerNorm.
