@@ -10,7 +10,8 @@
   :func:`bn_gradient_panel` and :func:`running_mean_panel` (07),
   :func:`dropout_panel` (08), :func:`clip_panel` and :func:`penalty_panel` (09),
   :func:`residual_panel` and :func:`rnn_lstm_panel` (10),
-  :func:`gradient_flow_lab` (11).
+  :func:`gradient_flow_lab` (11), :func:`update_ratio_panel` and
+  :func:`warmup_panel` (12).
 """
 
 from .activation import ActivationPanel, DeadReluPanel, activation_panel, dead_relu_panel
@@ -22,6 +23,7 @@ from .delta_rule import DeltaRulePanel, delta_rule_panel
 from .dropout import DropoutPanel, dropout_panel
 from .initialization import InitExplorer, init_explorer
 from .lab import GradientFlowLab, gradient_flow_lab
+from .modern import UpdateRatioPanel, WarmupPanel, update_ratio_panel, warmup_panel
 from .perceptron import PerceptronPanel, perceptron_panel
 from .residual_lstm import ResidualPanel, RnnLstmPanel, residual_panel, rnn_lstm_panel
 from .start import widget_check
@@ -46,6 +48,8 @@ __all__ = [
     "ResidualPanel",
     "RnnLstmPanel",
     "RunningMeanPanel",
+    "UpdateRatioPanel",
+    "WarmupPanel",
     "activation_panel",
     "backprop_panel",
     "bn_gradient_panel",
@@ -64,5 +68,7 @@ __all__ = [
     "residual_panel",
     "rnn_lstm_panel",
     "running_mean_panel",
+    "update_ratio_panel",
+    "warmup_panel",
     "widget_check",
 ]
