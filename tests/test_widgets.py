@@ -232,7 +232,7 @@ def test_every_panel_factory_shows_its_real_arguments():
     from lessons_lib.widgets.base import panel_factory
 
     factories = [n for n in widgets.__all__ if n.endswith(("_panel", "_explorer", "_lab"))]
-    assert len(factories) == 15
+    assert len(factories) == 17
     for name in factories:
         sig = inspect.signature(getattr(widgets, name))
         assert "initial" not in sig.parameters, name
