@@ -1012,8 +1012,8 @@ SOLUTIONS = _solution_cells()
 
 def test_every_lesson_with_an_exercise_has_a_solution_cell():
     lessons = {lesson for lesson, *_ in SOLUTIONS}
-    assert lessons == {f"{n:02d}" for n in range(12)}
-    assert len(SOLUTIONS) == 13                      # lesson 04 has two
+    assert lessons == {f"{n:02d}" for n in range(13)}
+    assert len(SOLUTIONS) == 14                      # lesson 04 has two
 
 
 @pytest.mark.parametrize(("lesson", "check", "source", "fn_name"), SOLUTIONS,
@@ -1036,7 +1036,7 @@ def test_the_notebook_solution_passes_and_its_code_is_never_in_a_verdict(lesson,
             assert not leaked, f"solution code in a verdict: {leaked}"
 
 
-@pytest.mark.parametrize("lesson", [f"{n:02d}" for n in range(12)])
+@pytest.mark.parametrize("lesson", [f"{n:02d}" for n in range(13)])
 def test_no_stored_pass_under_the_students_check(lesson):
     """The hidden solution cell shows no output; the check cell shows "not implemented"."""
     import nbformat

@@ -120,6 +120,9 @@ def test_stale_message_names_the_cell_shows_both_sides_and_keeps_the_students_wo
     assert "(no such cell)" in msg
 
 
+LAST = max(p.stem[:2] for p in SRC)        # the last lesson links back to the map
+
+
 @pytest.mark.parametrize("src", SRC, ids=[p.stem for p in SRC])
 def test_lesson_has_title_summary_and_next_link(src):
     cells = build.parse(src.read_text(encoding="utf-8"))
@@ -133,11 +136,13 @@ def test_lesson_has_title_summary_and_next_link(src):
     assert last.startswith("## Summary"), "the summary is the last cell (or before References)"
     bullets = [ln for ln in last.splitlines() if ln.startswith("* ")]
     assert len(bullets) == 3, "the summary has exactly three bullet lines"
-    if number != "11":
+    if number != LAST:
         nxt = f"{int(number) + 1:02d}"
         m = re.search(r"\*\*Next:\*\* \[(\d\d) · [^\]]+\]\((\d\d)_\w+\.ipynb\)", last)
         assert m and m.group(1) == nxt == m.group(2), "ends with a link to the next lesson"
         assert any((ROOT / "notebooks" / "src").glob(f"{nxt}_*.py")), "the next lesson exists"
+    else:
+        assert "(00_start_here.ipynb)" in last, "the last lesson links back to the map"
 
 
 FIRST_CELL = "%matplotlib widget\nimport numpy as np\nimport lessons_lib as ll"

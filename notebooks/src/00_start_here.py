@@ -36,6 +36,7 @@
 # | 09 | [Clipping & regularization](09_clipping_and_regularization.ipynb) | capping an exploding gradient without turning it |
 # | 10 | [Residual, LSTM, pre-training](10_residual_lstm_pretraining.ipynb) | shortcuts and gates that let the signal through 100+ steps |
 # | 11 | [Gradient-flow lab](11_gradient_flow_lab.ipynb) | every knob at once, training live |
+# | 12 | [Modern remedies](12_modern_remedies.ipynb) | Adam and RMSProp against vanishing steps, LayerNorm, GELU/SiLU, warm-up, watching gradient health |
 #
 # Each lesson has the same parts: a motivation, the maths, the idea built in a
 # few lines with `lessons_lib`, a live panel, an exercise that checks itself,
@@ -200,6 +201,9 @@ def repeated_factor_solution(factor, layers):
 # | residual (shortcut) connection | 残差连接 | 10 |
 # | LSTM (long short-term memory) | 长短期记忆网络 | 10 |
 # | layer-wise pre-training, fine-tuning | 逐层预训练, 微调 | 10 |
+# | adaptive optimizer (Adam, RMSProp) | 自适应优化器 | 12 |
+# | layer normalization | 层归一化 | 12 |
+# | learning-rate warm-up | 学习率预热 | 12 |
 
 # %% [markdown]
 # ## Summary

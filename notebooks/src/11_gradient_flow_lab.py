@@ -221,7 +221,8 @@ def lab_setting_solution():
 # * Remedies interact: shortcuts alone do not rescue deep sigmoid layers (each block shifts the
 #   stream's mean), BatchNorm and shortcuts together do.
 #
-# That is the whole series: back to [00 · Start here](00_start_here.ipynb) for the map.
+# **Next:** [12 · Modern remedies](12_modern_remedies.ipynb) — Adam, LayerNorm, GELU, warm-up
+# and watching a network's gradients while it trains.
 
 # %% [markdown]
 # ## References
