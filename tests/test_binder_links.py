@@ -35,7 +35,7 @@ def test_the_blocks_exist_in_the_real_files():
 def test_badge_and_links_point_at_each_lesson_in_jupyterlab(copy):
     linked = binder_links.write_links("someone/gradients-course", root=copy)
     lessons = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert linked == lessons and len(lessons) == 12
+    assert linked == lessons and len(lessons) == 13
     readme = (copy / "README.md").read_text(encoding="utf-8")
     badge = ("[![launch binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/"
              "someone/gradients-course/HEAD?urlpath=lab/tree/notebooks/00_start_here.ipynb)")
