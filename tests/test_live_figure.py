@@ -11,22 +11,15 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import panel_checks
 import pytest
 from test_panels_fuzz import FACTORIES, _choices
 
 import lessons_lib as ll
 from lessons_lib.plots import LinePlot, LiveFigure, new_figure
 
-
-def _pixels(fig) -> np.ndarray:
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
-
-
-def _full_pixels(fig) -> np.ndarray:
-    """The same state drawn from scratch (nothing kept)."""
-    fig._background = None
-    return _pixels(fig)
+_pixels = panel_checks.pixels
+_full_pixels = panel_checks.full_pixels
 
 
 def test_new_figure_is_live_and_lineplot_lines_are_animated(agg):

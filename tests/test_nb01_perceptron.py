@@ -11,6 +11,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+import panel_checks
 import pytest
 
 import lessons_lib as ll
@@ -265,10 +266,7 @@ def _state(panel):
     }
 
 
-def _changed(before, after, keys):
-    return {k for k in keys
-            if np.shape(before[k]) != np.shape(after[k])
-            or not np.array_equal(before[k], after[k], equal_nan=True)}
+_changed = panel_checks.changed
 
 
 PANEL_MOVES = [

@@ -14,6 +14,7 @@ import warnings
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
+import panel_checks
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -556,9 +557,7 @@ def _ydata(panel):
             for label, line in plot.lines.items()}
 
 
-def _changed(before, after):
-    return any(before[k].shape != after[k].shape
-               or not np.array_equal(before[k], after[k], equal_nan=True) for k in before)
+_changed = panel_checks.changed
 
 
 MOVES = ([("init", k) for k in INIT_PANEL_INITS if k != "he_normal"] + [("init", "he_normal")]

@@ -4,10 +4,9 @@ number the lesson's text states (tests named ``test_claim_...``)."""
 from __future__ import annotations
 
 import math
-import warnings
 
-import matplotlib.pyplot as plt
 import numpy as np
+import panel_checks
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -502,18 +501,7 @@ def _line_state(panel):
 
 
 def _move(panel, name, value, state):
-    before = state(panel)
-    figures = plt.get_fignums()
-    updates = panel.n_updates
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        panel.controls[name].value = value
-    assert panel.last_error is None, panel.last_error
-    assert panel.n_updates == updates + 1, name
-    after = state(panel)
-    assert before.shape != after.shape or not np.array_equal(before, after, equal_nan=True), \
-        f"moving {name} did not change the plot"
-    assert plt.get_fignums() == figures, "a control change created a figure"
+    assert panel_checks.move(panel, name, value, state), f"moving {name} did not change the plot"
 
 
 def test_clip_panel_moves_in_place(backend):

@@ -16,6 +16,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+import panel_checks
 import pytest
 from matplotlib.collections import PolyCollection
 
@@ -58,15 +59,8 @@ def _move(panel, name: str, value) -> None:
     assert panel.readout.value != readout, f"moving {name} to {value!r} left the readout"
 
 
-def _pixels(fig) -> np.ndarray:
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
-
-
-def _full_pixels(fig) -> np.ndarray:
-    """The same state drawn from scratch (nothing kept)."""
-    fig._background = None
-    return _pixels(fig)
+_pixels = panel_checks.pixels
+_full_pixels = panel_checks.full_pixels
 
 
 def _gradient_rms(run) -> float:
