@@ -111,11 +111,15 @@ class Layer:
 class Dense(Layer):
     r"""Fully connected layer :math:`\mathrm{net} = XW + b`.
 
-    Backward, with :math:`\delta = \partial E/\partial\,\mathrm{net}` (``dout``):
+    Backward, given ``dout`` :math:`= \partial E/\partial\,\mathrm{net}` (kept as
+    :attr:`dnet`; the notes' learning signal is :math:`\delta = -\partial E/\partial\,\mathrm{net}`,
+    the same size with the opposite sign):
 
-    .. math:: \frac{\partial E}{\partial W} = X^\top\delta, \quad
-              \frac{\partial E}{\partial b} = \textstyle\sum_n \delta_n, \quad
-              \frac{\partial E}{\partial X} = \delta W^\top
+    .. math:: \frac{\partial E}{\partial W} = X^\top\frac{\partial E}{\partial\,\mathrm{net}},
+              \quad
+              \frac{\partial E}{\partial b} = \textstyle\sum_n
+              \frac{\partial E}{\partial\,\mathrm{net}_n}, \quad
+              \frac{\partial E}{\partial X} = \frac{\partial E}{\partial\,\mathrm{net}}W^\top
 
     Parameters
     ----------
@@ -151,7 +155,7 @@ class Dense(Layer):
             W = check_array("W", W, shape=(self.n_in, self.n_out)).copy()
         self.params["W"] = W
         self.grads["W"] = np.zeros_like(W)
-        self.delta: np.ndarray | None = None
+        self.dnet: np.ndarray | None = None       # dE/dnet of the last backward pass
         if self.bias:
             self.params["b"] = np.zeros(self.n_out)
             self.grads["b"] = np.zeros(self.n_out)
@@ -168,7 +172,7 @@ class Dense(Layer):
 
     def _backward(self, dout):
         X = self._cache
-        self.delta = dout          # the learning signal dE/dnet of this layer
+        self.dnet = dout           # dE/dnet = -delta, the learning signal with its sign flipped
         self.grads["W"] = X.T @ dout
         if self.bias:
             self.grads["b"] = dout.sum(axis=0)

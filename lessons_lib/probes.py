@@ -48,9 +48,9 @@ def delta_norms(model: Any) -> np.ndarray:
     Raises ``RuntimeError`` before the first ``backward``.
     """
     _check_model(model)
-    if any(d.delta is None for d in model.dense_layers):
+    if any(d.dnet is None for d in model.dense_layers):
         raise RuntimeError("delta_norms needs model.backward to have run first")
-    return np.array([np.linalg.norm(d.delta) for d in model.dense_layers])
+    return np.array([np.linalg.norm(d.dnet) for d in model.dense_layers])  # |delta| = |dE/dnet|
 
 
 def activation_stats(model: Any, *, saturation: float = 0.05) -> dict[str, np.ndarray]:

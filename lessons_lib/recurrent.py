@@ -67,15 +67,16 @@ def rnn_step_backward(dh: Any, x: Any, h_prev: Any, h: Any, W_x: Any,
                                           np.ndarray]:
     r"""Backward through one RNN step.
 
-    With :math:`\delta = \partial E/\partial\,\mathrm{net} = dh \circ (1 - h^2)`
-    (since :math:`\tanh' = 1 - \tanh^2`):
+    With :math:`g = \partial E/\partial\,\mathrm{net} = dh \circ (1 - h^2)`
+    (since :math:`\tanh' = 1 - \tanh^2`; the notes' learning signal is
+    :math:`\delta = -g`):
 
     .. math::
-        \frac{\partial E}{\partial x} = \delta W_x^\top,\quad
-        \frac{\partial E}{\partial h_{\mathrm{prev}}} = \delta W_h^\top,\quad
-        \frac{\partial E}{\partial W_x} = x^\top\delta,\quad
-        \frac{\partial E}{\partial W_h} = h_{\mathrm{prev}}^\top\delta,\quad
-        \frac{\partial E}{\partial b} = \textstyle\sum_n \delta_n
+        \frac{\partial E}{\partial x} = g W_x^\top,\quad
+        \frac{\partial E}{\partial h_{\mathrm{prev}}} = g W_h^\top,\quad
+        \frac{\partial E}{\partial W_x} = x^\top g,\quad
+        \frac{\partial E}{\partial W_h} = h_{\mathrm{prev}}^\top g,\quad
+        \frac{\partial E}{\partial b} = \textstyle\sum_n g_n
 
     Parameters
     ----------
@@ -113,8 +114,8 @@ def _check_step(x, h_prev, W_x, W_h, b=None):
 
 
 def _rnn_step_backward(dh, x, h_prev, h, W_x, W_h):
-    delta = dh * (1.0 - h * h)
-    return delta @ W_x.T, delta @ W_h.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+    dnet = dh * (1.0 - h * h)                   # dE/dnet (= -delta of the notes)
+    return dnet @ W_x.T, dnet @ W_h.T, x.T @ dnet, h_prev.T @ dnet, dnet.sum(axis=0)
 
 
 # -- layers ---------------------------------------------------------------------------------------
@@ -178,8 +179,9 @@ class RNN(_Recurrent):
 
     .. math::
         \frac{\partial E}{\partial h_t} = \frac{\partial E}{\partial h_t}\Big|_{\text{direct}}
-          + \delta_{t+1} W_h^\top, \qquad
-        \delta_t = \frac{\partial E}{\partial h_t} \circ (1 - h_t^2),
+          + g_{t+1} W_h^\top, \qquad
+        g_t = \frac{\partial E}{\partial\,\mathrm{net}_t}
+            = \frac{\partial E}{\partial h_t} \circ (1 - h_t^2),
 
     so going back one step multiplies the signal by :math:`(1-h_t^2)` and
     :math:`W_h^\top`: :math:`T` steps are a product of :math:`T` such
@@ -280,7 +282,7 @@ class RNN(_Recurrent):
         for t in range(T - 1, -1, -1):
             dh = dH[:, t] + carry
             dh_all[:, t] = dh
-            if not weights:                   # the signal only: delta W_h^T
+            if not weights:                   # the signal only: dE/dnet times W_h^T
                 h = H[:, t]
                 carry = (dh * (1.0 - h * h)) @ W_hT
                 continue

@@ -194,8 +194,8 @@ def test_claim_notes_delta_is_minus_the_layer_gradient():
     _, dY = ll.losses.mse(model.forward(X[:, 1:]), T, reduction="sum")
     model.backward(dY)
     bp = backward_pass(X, T, W, 1.0)
-    np.testing.assert_allclose(d0.delta, -bp.delta[0], rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(d1.delta, -bp.delta[1], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d0.dnet, -bp.delta[0], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d1.dnet, -bp.delta[1], rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(ll.probes.delta_norms(model), bp.delta_norms, rtol=1e-10)
 
 

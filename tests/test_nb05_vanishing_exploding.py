@@ -483,7 +483,7 @@ def test_claim_linear_stack_delta_and_activations_explode_weight_gradient_level(
 
 
 def test_claim_weight_gradient_is_input_times_delta():
-    """∂E/∂W^l = (Y^{l-1})ᵀ δ^l, the product the level curve comes from (finite differences)."""
+    """∂E/∂W^l = (Y^{l-1})ᵀ ∂E/∂net^l (= −(Y^{l-1})ᵀ δ^l), the product behind the level curve."""
     rng = np.random.default_rng(0)
     model = ll.MLP([5, 6, 6, 3], activation="linear", init="lecun_normal", seed=0)
     X = rng.standard_normal((7, 5))
@@ -494,7 +494,7 @@ def test_claim_weight_gradient_is_input_times_delta():
     model.backward(ll.losses.mse(model.forward(X), T)[1])
     inputs = [X] + [a._cache[1] for a in model.activation_layers[:-1]]
     for layer, Y_prev in zip(model.dense_layers, inputs, strict=True):
-        np.testing.assert_allclose(layer.grads["W"], Y_prev.T @ layer.delta, atol=1e-12)
+        np.testing.assert_allclose(layer.grads["W"], Y_prev.T @ layer.dnet, atol=1e-12)
 
 
 def test_claim_one_outlier_inflates_loss_and_gradient():
