@@ -377,15 +377,17 @@ def _changed(before, after, keys=("loss", "heat", "proba")) -> list[str]:
 # new value for every control, each chosen so the plot must change
 LAB_MOVES = [
     ("dataset", "circles"), ("depth", 6), ("width", 8), ("activation", "leaky_relu"),
-    ("alpha", 0.5), ("init", "he_normal"), ("batchnorm", True), ("residual", True),
-    ("dropout", 0.2), ("lr", 1.0), ("clip_norm", 0.3), ("l2", 1e-2),
+    ("alpha", 0.5), ("init", "he_normal"), ("layernorm", True), ("layernorm", False),
+    ("batchnorm", True), ("residual", True), ("dropout", 0.2), ("optimizer", "adam"),
+    ("lr", 0.01), ("clip_norm", 0.3), ("l2", 1e-2),
 ]
 
 
 def test_lab_has_every_knob_and_the_three_buttons(backend):
     lab = gradient_flow_lab()
     assert list(lab.controls) == ["dataset", "depth", "width", "activation", "alpha", "init",
-                                  "batchnorm", "residual", "dropout", "lr", "clip_norm", "l2"]
+                                  "batchnorm", "layernorm", "residual", "dropout", "optimizer",
+                                  "lr", "clip_norm", "l2"]
     assert set(LAB_MOVES[i][0] for i in range(len(LAB_MOVES))) == set(lab.controls)
     assert list(lab.buttons) == ["train", "pause", "reset"]
     assert lab.live is (backend == "ipympl")
@@ -416,6 +418,12 @@ def test_every_lab_control_moves_the_plot_in_place(backend):
         if name in ("lr", "clip_norm", "l2"):         # live: the same model goes on
             assert lab.run.step == step + 5, name
             assert "from step" in lab.message and "same model" in lab.message
+        elif name == "optimizer":                      # step 0, a fresh state, η follows
+            assert lab.run.step == 5, name
+            assert lab.settings.lr == 0.001 and lab.controls["lr"].value == 0.001
+            assert type(lab.run.optimizer).__name__ == "Adam"
+            for text in ("fresh optimizer state", "η moved from 0.3 to 0.001"):
+                assert text in lab.message and text in lab.readout.value
         else:                                          # architecture: a new model
             assert lab.run.step == 5, name
             assert "new model" in lab.message
@@ -424,8 +432,9 @@ def test_every_lab_control_moves_the_plot_in_place(backend):
         assert (lab.plot.heat, lab.plot.decision.image, lab.plot.loss.lines["training"]) == artists
     s = lab.settings
     assert (s.dataset, s.depth, s.width, s.activation, s.alpha, s.init, s.batchnorm,
-            s.residual, s.dropout, s.lr, s.clip_norm, s.l2) == (
-        "circles", 6, 8, "leaky_relu", 0.5, "he_normal", True, True, 0.2, 1.0, 0.3, 1e-2)
+            s.layernorm, s.residual, s.dropout, s.optimizer, s.lr, s.clip_norm, s.l2) == (
+        "circles", 6, 8, "leaky_relu", 0.5, "he_normal", True, False, True, 0.2, "adam", 0.01,
+        0.3, 1e-2)
 
 
 def test_changing_the_data_set_moves_the_points(backend):

@@ -190,6 +190,11 @@ def _diagnose(s: LabSettings, out: Mapping[str, Any]) -> str:
         return (f"a step of η = {s.lr:g} moved the weights so far that the numbers "
                 "overflowed. A smaller η, or clipping, keeps the steps small; it does not by "
                 "itself bring the signal to the first layers.")
+    if s.layernorm:
+        return (f"LayerNorm re-centers each point's weighted sums, but with {s.optimizer} "
+                f"at η = {s.lr:g} the loss went from {out['loss_first']:.3g} to "
+                f"{out['loss_last']:.3g} in {EXERCISE_STEPS} steps. Compare with the lab's "
+                "other normalization, BatchNorm.")
     if s.residual and not s.batchnorm:
         return (f"the shortcuts pass the gradient back, but each sigmoid block adds its "
                 f"output (about 0.5 per unit) to the stream: at the last block the stream's "
@@ -228,7 +233,7 @@ def _outcome(settings: LabSettings) -> dict[str, Any]:
            "loss_first": float(loss[0]) if loss.size else math.nan,
            "loss_last": float(loss[-1]) if loss.size else math.nan,
            "rises": int(np.count_nonzero(np.diff(loss) > 0))}
-    if settings.residual and not settings.batchnorm:
+    if settings.residual and not settings.batchnorm and not settings.layernorm:
         out["stream_mean"], out["saturated"] = _stream_at_start(settings)
     return out
 

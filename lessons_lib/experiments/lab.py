@@ -5,7 +5,9 @@ Used in notebook 11 (the gradient-flow lab).
 Every remedy of notebooks 04–10 is one knob of :class:`LabSettings`: depth,
 width, hidden activation and its :math:`\alpha`, weight initializer,
 BatchNorm, dropout, residual shortcuts, clipping by global norm, an L2
-penalty and the learning rate :math:`\eta`.
+penalty and the learning rate :math:`\eta`; two remedies of notebook 12 are
+two more: LayerNorm (instead of BatchNorm) and the optimizer (SGD, momentum,
+RMSProp, Adam).
 
 * :func:`lab_settings` validates knob values (unknown knobs are listed);
 * :func:`lab_data` returns one of four small seeded 2-D data sets;
@@ -14,7 +16,8 @@ penalty and the learning rate :math:`\eta`.
   one logit output);
 * :class:`LabRun` owns one model and trains it in chunks of full-batch
   gradient-descent steps. Each step is one
-  :meth:`~lessons_lib.model.MLP.step` with :class:`~lessons_lib.optim.SGD`:
+  :meth:`~lessons_lib.model.MLP.step` with the chosen optimizer; with
+  ``optimizer="sgd"`` (the default) it is
 
   .. math::
       E = \tfrac1N\textstyle\sum_n \mathrm{BCE}(t_n, \sigma(z_n))
@@ -22,6 +25,7 @@ penalty and the learning rate :math:`\eta`.
       g \leftarrow g\,\min\!\left(1, \frac{c}{\|g\|}\right), \qquad
       W \leftarrow W - \eta\, g
 
+  (the other optimizers replace the last update, see :mod:`lessons_lib.optim`),
   and records the loss and :math:`\|\partial E/\partial W^l\|` of every dense
   layer (the heat map of the lab). A step whose loss or gradient is not a
   finite number stops the run: :attr:`LabRun.diverged` becomes True and
@@ -58,8 +62,10 @@ __all__ = [
     "LAB_DATASETS",
     "LAB_EXTENT",
     "LAB_INITS",
+    "LAB_LR",
     "LAB_MAX_DEPTH",
     "LAB_MAX_WIDTH",
+    "LAB_OPTIMIZERS",
     "CHECK_STEP",
     "LIVE_KNOBS",
     "LabFrame",
@@ -73,12 +79,21 @@ __all__ = [
 #: The data sets of the lab's dropdown.
 LAB_DATASETS = ("moons", "circles", "spirals", "xor")
 #: Hidden activations offered by the lab.
-LAB_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu")
+LAB_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "gelu",
+                   "silu")
 #: Activations that use the ``alpha`` knob (slope, initial slope, or scale).
 ALPHA_ACTIVATIONS = _act.ALPHA_NAMES
 #: Weight initializers: four from notebook 06, plus ``"normal"`` (every weight
 #: N(0, 1), far too large) and ``"zeros"`` (symmetric).
 LAB_INITS = ("glorot_uniform", "he_normal", "lecun_normal", "uniform", "normal", "zeros")
+#: Optimizers of the lab (see :func:`lessons_lib.optim.get`; ``"momentum"`` is SGD
+#: with momentum 0.9).
+LAB_OPTIMIZERS = optim.OPTIMIZERS
+#: The lab's default learning rate of each optimizer. Adam's and RMSProp's
+#: steps are about :math:`\eta` per weight whatever the gradient's size, so
+#: their useful :math:`\eta` is far below plain SGD's; momentum 0.9 makes SGD's
+#: steps up to ten times longer, hence a tenth of SGD's :math:`\eta`.
+LAB_LR = {"sgd": 0.3, "momentum": 0.03, "rmsprop": 0.001, "adam": 0.001}
 #: Largest depth (hidden layers) and width the lab accepts. 32 units are plenty
 #: for its 2-D data sets and keep a training step at depth 50 near 5 ms, so the
 #: live lab trains several steps per frame; 64-unit layers cost about four
@@ -87,9 +102,12 @@ LAB_MAX_DEPTH = 50
 LAB_MAX_WIDTH = 32
 #: Every data set is standardized, so one square plotting window fits all.
 LAB_EXTENT = (-2.75, 2.75, -2.75, 2.75)
-#: Knobs that change the network itself: changing one builds a new model.
+#: Knobs that change the network itself, or how it is trained from the start:
+#: changing one builds a new model (step 0). The optimizer is one of them: its
+#: state (momentum, running averages, Adam's step count) belongs to one run,
+#: and a run is reproducible from its settings only if one optimizer trained it.
 ARCHITECTURE_KNOBS = ("dataset", "depth", "width", "activation", "alpha", "init", "batchnorm",
-                      "dropout", "residual", "seed")
+                      "layernorm", "dropout", "residual", "optimizer", "seed")
 #: Knobs that may change between two steps of the same run.
 LIVE_KNOBS = ("lr", "clip_norm", "l2")
 
@@ -119,12 +137,17 @@ class LabSettings:
         One of :data:`LAB_INITS`.
     batchnorm : bool
         BatchNorm before every hidden activation.
+    layernorm : bool
+        LayerNorm before every hidden activation (not together with ``batchnorm``).
     dropout : float
         Drop rate after every hidden activation, in [0, 0.9].
     residual : bool
         Identity shortcut around every hidden layer of equal width.
+    optimizer : {"sgd", "momentum", "rmsprop", "adam"}
+        How the gradient becomes an update (see :func:`lessons_lib.optim.get`).
     lr : float
-        Learning rate :math:`\\eta`, in (0, 10].
+        Learning rate :math:`\\eta`, in (0, 10]; :data:`LAB_LR` has each
+        optimizer's usual value.
     clip_norm : float or None
         Clip the gradient by global norm to this threshold (None: no clipping).
     l2 : float
@@ -140,8 +163,10 @@ class LabSettings:
     alpha: float = 0.2
     init: str = "glorot_uniform"
     batchnorm: bool = False
+    layernorm: bool = False
     dropout: float = 0.0
     residual: bool = False
+    optimizer: str = "sgd"
     lr: float = 0.3
     clip_norm: float | None = None
     l2: float = 0.0
@@ -179,7 +204,9 @@ def _check_knob(name: str, value: Any) -> Any:
         return check_float("alpha", value, min_value=0.0, max_value=1.0)
     if name == "init":
         return check_choice("init", value, LAB_INITS)
-    if name in ("batchnorm", "residual"):
+    if name == "optimizer":
+        return check_choice("optimizer", value, LAB_OPTIMIZERS)
+    if name in ("batchnorm", "layernorm", "residual"):
         return check_bool(name, value)
     if name == "dropout":
         return check_float("dropout", value, min_value=0.0, max_value=0.9)
@@ -208,12 +235,16 @@ def lab_settings(settings: Mapping[str, Any] | LabSettings | None = None,
     Returns
     -------
     LabSettings
+        When ``optimizer`` changes and ``lr`` is not given, an ``lr`` at the
+        old optimizer's usual value (:data:`LAB_LR`) moves to the new one's
+        (0.3 for SGD, 0.001 for Adam); any other ``lr`` is kept.
 
     Raises
     ------
     ValueError
-        For an unknown knob (the message lists the valid ones) or a value out
-        of range; ``TypeError`` for a value of the wrong kind.
+        For an unknown knob (the message lists the valid ones), a value out
+        of range, or ``batchnorm`` and ``layernorm`` both True;
+        ``TypeError`` for a value of the wrong kind.
     """
     if settings is None:
         base = LabSettings()
@@ -230,7 +261,15 @@ def lab_settings(settings: Mapping[str, Any] | LabSettings | None = None,
         if not isinstance(key, str) or key not in KNOBS:
             raise ValueError(f"settings has an unknown knob {key!r}; valid knobs are "
                              f"{list(KNOBS)}")
-    return replace(base, **{k: _check_knob(k, v) for k, v in given.items()})
+    new = {k: _check_knob(k, v) for k, v in given.items()}
+    if "optimizer" in new and "lr" not in new and base.lr == LAB_LR[base.optimizer]:
+        new["lr"] = LAB_LR[new["optimizer"]]
+    out = replace(base, **new)
+    if out.batchnorm and out.layernorm:
+        raise ValueError("batchnorm and layernorm must not both be True (one normalization "
+                         "before each activation: choose one), got batchnorm=True, "
+                         "layernorm=True")
+    return out
 
 
 def _raw(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -304,7 +343,7 @@ def build_model(settings: LabSettings | Mapping[str, Any] | None = None,
     """The network the architecture knobs describe.
 
     ``[2, width, ..., width, 1]`` with ``depth`` hidden layers; each hidden
-    layer is ``Dense -> [BatchNorm] -> activation -> [Dropout]``, wrapped in an
+    layer is ``Dense -> [BatchNorm or LayerNorm] -> activation -> [Dropout]``, wrapped in an
     identity shortcut when ``residual`` (all but the first, whose input has 2
     features). The output is one linear unit, a logit :math:`z`; the
     prediction is :math:`\\sigma(z)`.
@@ -322,7 +361,8 @@ def build_model(settings: LabSettings | Mapping[str, Any] | None = None,
     s = lab_settings(settings, **knobs)
     params = {"alpha": s.alpha} if s.activation in ALPHA_ACTIVATIONS else None
     return MLP([2] + [s.width] * s.depth + [1], activation=s.activation,
-               init=_initializer(s.init), batchnorm=s.batchnorm, dropout=s.dropout,
+               init=_initializer(s.init), batchnorm=s.batchnorm, layernorm=s.layernorm,
+               dropout=s.dropout,
                residual=s.residual, output_activation="linear", seed=s.seed,
                activation_params=params)
 
@@ -380,8 +420,9 @@ class LabRun:
         Architecture knobs fixed at creation; ``lr``, ``clip_norm`` and ``l2``
         change with :meth:`set_live`.
     model : MLP
-    optimizer : lessons_lib.optim.SGD
-        Plain gradient descent; :meth:`train` sets its ``lr`` from ``settings.lr``.
+    optimizer : lessons_lib.optim.Optimizer
+        ``optim.get(settings.optimizer, settings.lr)``, fresh (no state) at
+        step 0; :meth:`train` sets its ``lr`` from ``settings.lr``.
     X, y : ndarray
         The training data (see :func:`lab_data`).
     X_test, y_test : ndarray
@@ -406,7 +447,7 @@ class LabRun:
         self._T_test = self.y_test[:, None].astype(np.float64)
         self.check_accuracy: float | None = None
         self.model = build_model(self.settings)
-        self.optimizer = optim.SGD(lr=self.settings.lr)
+        self.optimizer = optim.get(self.settings.optimizer, self.settings.lr)
         self.n_layers = len(self.model.dense_layers)
         self.step = 0
         self.diverged = False
@@ -461,7 +502,7 @@ class LabRun:
                      "smaller learning rate, clipping, another init or BatchNorm, then Reset.")
 
     def train(self, steps: int) -> int:
-        """Run up to ``steps`` full-batch gradient-descent steps; return how many ran.
+        """Run up to ``steps`` full-batch training steps; return how many ran.
 
         Fewer than ``steps`` run when the run diverges (see :attr:`note`) or
         reaches ``max_steps``.

@@ -29,6 +29,7 @@ import math
 import statistics
 import time
 import weakref
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as ipw
@@ -40,8 +41,10 @@ from ..experiments.lab import (
     CHECK_STEP,
     LAB_ACTIVATIONS,
     LAB_EXTENT,
+    LAB_LR,
     LAB_MAX_DEPTH,
     LAB_MAX_WIDTH,
+    LAB_OPTIMIZERS,
     LabRun,
     LabSettings,
     lab_settings,
@@ -65,6 +68,10 @@ _DATASET_LABELS = (("moons", "moons"), ("circles", "circles"), ("spirals", "spir
 _INIT_LABELS = (("Glorot uniform", "glorot_uniform"), ("He normal", "he_normal"),
                 ("LeCun normal", "lecun_normal"), ("uniform ±0.05", "uniform"),
                 ("N(0, 1): too large", "normal"), ("zeros", "zeros"))
+_OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD with momentum 0.9", "rmsprop": "RMSProp",
+                    "adam": "Adam"}
+_OPTIMIZER_LABELS = tuple((("momentum 0.9" if name == "momentum" else _OPTIMIZER_NAMES[name]),
+                           name) for name in LAB_OPTIMIZERS)
 _STUCK_AFTER = 100
 #: Seconds per frame the decision boundary may cost on average while training.
 _GRID_BUDGET = 0.02
@@ -76,7 +83,8 @@ _STATE_COLORS = {"ready": "#555555", "training": COLORS[2], "paused": COLORS[0],
 
 def _tip(settings: LabSettings) -> str:
     """A warning for a setting that cannot learn for a reason the panel does not show."""
-    if settings.residual and not settings.batchnorm and settings.activation == "sigmoid" \
+    if settings.residual and not settings.batchnorm and not settings.layernorm \
+            and settings.activation == "sigmoid" \
             and settings.depth >= 10:
         return ("shortcuts with sigmoid and no BatchNorm: each block adds its output, about "
                 "0.5 per unit, to the stream, so deep blocks get large weighted sums and "
@@ -114,7 +122,10 @@ class GradientFlowLab(Panel):
         The last event worth telling (e.g. "architecture changed: new model").
     """
 
-    enabled_when = {"alpha": lambda v: v["activation"] in ALPHA_ACTIVATIONS}
+    enabled_when = {"alpha": lambda v: v["activation"] in ALPHA_ACTIVATIONS,
+                    # one normalization per layer: each checkbox is off while the other is on
+                    "batchnorm": lambda v: not v["layernorm"],
+                    "layernorm": lambda v: not v["batchnorm"]}
 
     def __init__(self, *, max_steps: int = 3000, frame_budget: float = 0.03,
                  interval: float = 0.02, **knobs: Any) -> None:
@@ -139,6 +150,7 @@ class GradientFlowLab(Panel):
         self._grid_every = 1                 # evaluate the boundary every n-th frame
         self._with_grid = True               # the next compute evaluates the boundary
         self.message = ""
+        self._lr_moved: tuple[float, float] | None = None   # (from, to) by the optimizer
 
         narrow = ipw.Layout(width="245px")
         style = {"description_width": "76px"}
@@ -156,10 +168,14 @@ class GradientFlowLab(Panel):
                                  style=style),
             "batchnorm": ipw.Checkbox(description="BatchNorm", indent=False,
                                       layout=ipw.Layout(width="110px")),
+            "layernorm": ipw.Checkbox(description="LayerNorm", indent=False,
+                                      layout=ipw.Layout(width="110px")),
             "residual": ipw.Checkbox(description="residual", indent=False,
                                      layout=ipw.Layout(width="100px")),
             "dropout": ipw.FloatSlider(min=0.0, max=0.5, step=0.05, readout_format=".2f",
                                        description="dropout", **late),
+            "optimizer": ipw.Dropdown(options=_OPTIMIZER_LABELS, description="optimizer",
+                                      layout=narrow, style=style),
             "lr": ipw.SelectionSlider(options=LR_OPTIONS, description="η", layout=narrow,
                                       style=style),
             "clip_norm": ipw.SelectionSlider(options=CLIP_OPTIONS, description="clip ‖g‖",
@@ -181,8 +197,9 @@ class GradientFlowLab(Panel):
         super().__init__(controls, self.plot.fig, values={
             "dataset": start.dataset, "depth": start.depth, "width": start.width,
             "activation": start.activation, "alpha": start.alpha, "init": start.init,
-            "batchnorm": start.batchnorm, "residual": start.residual, "dropout": start.dropout,
-            "lr": lr, "clip_norm": clip, "l2": l2})
+            "batchnorm": start.batchnorm, "layernorm": start.layernorm,
+            "residual": start.residual, "dropout": start.dropout,
+            "optimizer": start.optimizer, "lr": lr, "clip_norm": clip, "l2": l2})
 
     def layout(self) -> list[ipw.Widget]:
         """Two groups of controls (the network; training, with the buttons), then the figure."""
@@ -190,12 +207,17 @@ class GradientFlowLab(Panel):
         architecture = ipw.HBox([ipw.HTML("<b>network</b> <small>(a change builds a new "
                                           "model)</small>", layout=ipw.Layout(width="100%")),
                                  c["dataset"], c["depth"], c["width"], c["activation"],
-                                 c["alpha"], c["init"], c["batchnorm"], c["residual"],
-                                 c["dropout"]],
+                                 c["alpha"], c["init"], c["batchnorm"], c["layernorm"],
+                                 c["residual"], c["dropout"]],
                                 layout=ipw.Layout(flex_flow="row wrap"))
-        training = ipw.HBox([ipw.HTML("<b>training</b> <small>(changes apply from the next "
-                                      "step)</small>", layout=ipw.Layout(width="100%")),
-                             c["lr"], c["clip_norm"], c["l2"], *self.buttons.values()],
+        training = ipw.HBox([ipw.HTML("<b>training</b> <small>(η, clipping and L2 apply from "
+                                      "the next step; another optimizer starts again from "
+                                      "step 0 with a fresh state; η follows the optimizer "
+                                      "while it sits at the optimizer's usual value: SGD 0.3, "
+                                      "momentum 0.03, RMSProp and Adam 0.001)</small>",
+                                      layout=ipw.Layout(width="100%")),
+                             c["optimizer"], c["lr"], c["clip_norm"], c["l2"],
+                             *self.buttons.values()],
                             layout=ipw.Layout(flex_flow="row wrap"))
         return [architecture, training, self.view, self.readout, self.errors]
 
@@ -220,25 +242,69 @@ class GradientFlowLab(Panel):
         self.buttons["train"].disabled = running
         self.buttons["pause"].disabled = not running
 
+    # -- η follows the optimizer ----------------------------------------------------
+    def _follow(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` plus ``lr``: the new optimizer's usual η, when the optimizer
+        changes, ``lr`` is not among ``values`` and η sits at the old one's usual value."""
+        old = self.controls["optimizer"].value
+        new = values.get("optimizer", old)
+        lr = self.controls["lr"].value
+        if new != old and "lr" not in values and lr == LAB_LR[old] != LAB_LR[new]:
+            self._lr_moved = (lr, LAB_LR[new])
+            return {**values, "lr": LAB_LR[new]}
+        return values
+
+    def set(self, **values: Any) -> None:
+        """Change several controls at once, then redraw once (see :meth:`Panel.set`).
+
+        Changing the optimizer without giving ``lr`` moves η as the dropdown does.
+        """
+        super().set(**self._follow(values))
+
+    def _on_change(self, change: Any) -> None:
+        if change["owner"] is self.controls["optimizer"] and not self._holding:
+            with DRAW_LOCK:
+                self._holding = True            # read η against the optimizer it was set for
+                try:
+                    self.controls["optimizer"].value = change["old"]
+                finally:
+                    self._holding = False
+                self.set(optimizer=change["new"])
+            return
+        super()._on_change(change)
+
     # -- the panel contract (called through Panel.update, which shows any error) ------
     def apply_controls(self, dataset, depth, width, activation, alpha, init, batchnorm,
-                       residual, dropout, lr, clip_norm, l2) -> None:
+                       layernorm, residual, dropout, optimizer, lr, clip_norm, l2) -> None:
         """Bring the model in line with the controls (it trains nothing).
 
-        A new model when the architecture or the data changed; otherwise η,
+        A new model when the architecture, the data or the optimizer changed
+        (another optimizer starts from step 0 with a fresh state: its momentum
+        and running averages belong to one run, and the run stays what its
+        settings reproduce, e.g. in the exercise's check); otherwise η,
         clipping and L2 change from the next step on (same model). Nothing
         happens when the values are those of the current run.
         """
         wanted = lab_settings(dataset=dataset, depth=depth, width=width,
                               activation=activation, alpha=alpha, init=init,
-                              batchnorm=batchnorm, residual=residual, dropout=dropout, lr=lr,
+                              batchnorm=batchnorm, layernorm=layernorm, residual=residual,
+                              dropout=dropout, optimizer=optimizer, lr=lr,
                               clip_norm=clip_norm or None, l2=l2, seed=self._seed)
-        if wanted.architecture() != self.run.settings.architecture():
+        moved, self._lr_moved = self._lr_moved, None
+        old = self.run.settings
+        if wanted.architecture() != old.architecture():
             self._new_run(wanted)
-            self.message = ("architecture changed: a new model was built (step 0)"
-                            + ("; training goes on" if self._running else ""))
+            if replace(old, optimizer=optimizer).architecture() == wanted.architecture():
+                self.message = (f"optimizer changed to {_OPTIMIZER_NAMES[optimizer]}: the "
+                                "same starting weights, step 0, a fresh optimizer state")
+            else:
+                self.message = "architecture changed: a new model was built (step 0)"
+            if moved:
+                self.message += (f"; η moved from {moved[0]:g} to {moved[1]:g}, "
+                                 f"{_OPTIMIZER_NAMES[optimizer]}'s usual value")
+            if self._running:
+                self.message += "; training goes on"
         else:
-            old = self.run.settings
             changed = [f"{label} = {'off' if v is None else f'{v:g}'}"
                        for label, k, v in (("η", "lr", wanted.lr),
                                            ("clipping", "clip_norm", wanted.clip_norm),
@@ -443,9 +509,13 @@ def gradient_flow_lab(**initial: Any) -> GradientFlowLab:
     """The capstone panel of notebook 11: every knob, training live.
 
     Knobs: data set, depth (hidden layers, 1–50), width (2–32), hidden
-    activation and its α, weight init, BatchNorm, residual shortcuts, dropout
-    (reset the model when changed); learning rate η, clipping by global norm
-    and L2 λ (apply from the next step). Train / Pause / Reset drive an
+    activation and its α, weight init, BatchNorm or LayerNorm (one of the two:
+    each checkbox is disabled while the other is on), residual shortcuts,
+    dropout and the optimizer (SGD, momentum, RMSProp, Adam) reset the model
+    to step 0 when changed; learning rate η, clipping by global norm and L2 λ
+    apply from the next step. When the optimizer changes and η is at the old
+    optimizer's usual value (:data:`lessons_lib.experiments.lab.LAB_LR`), η
+    moves to the new one's (SGD 0.3, Adam 0.001). Train / Pause / Reset drive an
     ``asyncio`` task; the figure shows the training loss, the decision
     boundary and a heat map of :math:`\\log_{10}\\|\\partial E/\\partial W^l\\|`
     over layers × steps, updated in place.
