@@ -17,6 +17,11 @@ import lessons_lib as ll
 #
 # Press **Train**. The *network* knobs build a new model (step 0) when you
 # change them; η, clipping and L2 change the running model from its next step.
+# Two knobs come from lesson 12: *LayerNorm*, the alternative to BatchNorm (a
+# layer has one of the two, so each checkbox is disabled while the other is
+# on), and the *optimizer* (SGD, momentum, RMSProp, Adam). Another optimizer
+# also starts again from step 0, with a fresh optimizer state, and η follows it
+# while η sits at the optimizer's usual value (SGD 0.3, Adam 0.001).
 # **Pause** keeps the model; **Reset** starts again from step 0 with the same
 # starting weights (the weights are drawn from a fixed seed, so a run can be
 # repeated exactly, and the exercise below trains from these same weights).
@@ -67,7 +72,8 @@ lab
 # gradient is $\partial E/\partial W^h = (Y^{h-1})^\top\delta^h + \lambda W^h$;
 # the heat map shows the norm of the first term. All gradients together form
 # $g$; clipping by global norm rescales it, $g \leftarrow g\,\min(1, c/\|g\|)$,
-# and the update is $W \leftarrow W - \eta\,g$.
+# and the update is $W \leftarrow W - \eta\,g$ (with SGD; the other optimizers
+# change this last update, lesson 12).
 
 # %% [markdown] tags=["voila-hide"]
 # ## The lab in a few lines
@@ -115,7 +121,7 @@ for run in (sigmoid_run, tanh_run):
 # %% [markdown]
 # ## Recipes
 #
-# Four experiments to try in the lab, with what you should see (each number
+# Five experiments to try in the lab, with what you should see (each number
 # is checked by the test suite).
 #
 # 1. **Watch it vanish.** Keep the defaults (moons, depth 10, sigmoid, Glorot,
@@ -146,6 +152,15 @@ for run in (sigmoid_run, tanh_run):
 #    averaged over the five draws is 0.06 instead of 0.11. Dropout 0.2 lands in
 #    between (0.08). The test *accuracy* hardly moves (96 to 99.5 % in every run):
 #    the loss sees the confidence that the accuracy cannot.
+# 5. **Adam instead of SGD.** Back to the defaults of recipe 1, and choose the
+#    optimizer *Adam* (η moves to 0.001). The starting weights, and so the first
+#    step's gradients, are the same as under SGD, dark floor included: Adam
+#    does not bring the signal down. It divides each weight's step by that
+#    weight's own recent gradient size, so a small gradient no longer means a
+#    small step (down to the $\epsilon$ floor of lesson 12). The loss leaves
+#    $\ln 2$ between steps 150 and 550, and after 1000 steps it is below 0.4,
+#    with a training accuracy of 87 % or more (over five random draws of the
+#    starting weights).
 
 # %% [markdown] tags=["voila-hide"]
 # ## Exercise: rescue a 30-layer sigmoid net
