@@ -603,7 +603,8 @@ def test_activation_panel_controls(backend):
 def test_activation_panel_every_activation_redraws(backend):
     panel = activation_panel(activation="sigmoid", alpha=0.2)
     # consecutive entries differ in shape (Leaky ReLU and PReLU with the same alpha do not)
-    for name in ("tanh", "prelu", "relu", "leaky_relu", "rrelu", "elu", "selu", "sigmoid"):
+    for name in ("tanh", "prelu", "relu", "leaky_relu", "rrelu", "elu", "selu", "gelu", "silu",
+                 "sigmoid"):
         assert _move(panel, "activation", name), name
         c = activation_curve(name, panel.values()["alpha"] if name in ALPHA_ACTIVATIONS
                              else None)
@@ -613,6 +614,11 @@ def test_activation_panel_every_activation_redraws(backend):
             assert "1.76" in panel.readout.value                 # SELU's largest slope
         if name == "relu":
             assert "for every z &gt; 0" in panel.readout.value
+        if name in ("gelu", "silu"):                            # lesson 12's numbers
+            assert {"gelu": "1.13", "silu": "1.1"}[name] in panel.readout.value
+            assert {"gelu": "zΦ(z)", "silu": "zσ(z)"}[name] in panel.readout.value
+    assert [o[1] for o in panel.controls["activation"].options] == list(PANEL_ACTIVATIONS)
+    assert {"gelu", "silu"} <= set(PANEL_ACTIVATIONS)
 
 
 @pytest.mark.parametrize("activation", ALPHA_ACTIVATIONS)

@@ -52,7 +52,8 @@ __all__ = [
 ]
 
 #: Elementwise activations of the live panel, in the order of the notes.
-PANEL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu")
+PANEL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu",
+                     "gelu", "silu")
 #: Activations whose shape depends on a parameter alpha.
 ALPHA_ACTIVATIONS = _act.ALPHA_NAMES
 #: Layer sizes of the network :func:`dead_relu_run` trains.

@@ -39,6 +39,7 @@ __all__ = ["ACTIVATION_LABELS", "ActivationPanel", "DeadReluPanel", "activation_
 ACTIVATION_LABELS = {
     "sigmoid": "sigmoid (logistic)", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU",
     "prelu": "PReLU", "rrelu": "RReLU (test time)", "elu": "ELU", "selu": "SELU",
+    "gelu": "GELU", "silu": "SiLU (Swish)",
 }
 
 #: Formula of each activation, as HTML for the readout.
@@ -51,6 +52,8 @@ FORMULAS = {
     "rrelu": "like Leaky ReLU with a random slope per unit and sample in training",
     "elu": "f(z) = z for z &gt; 0, α(e<sup>z</sup> − 1) otherwise; f′(z) = 1 or αe<sup>z</sup>",
     "selu": "f(z) = λz for z &gt; 0, λα(e<sup>z</sup> − 1) otherwise",
+    "gelu": "f(z) = zΦ(z) (Φ: the standard normal CDF), f′(z) = Φ(z) + zφ(z)",
+    "silu": "f(z) = zσ(z), f′(z) = σ(z)(1 + z(1 − σ(z)))",
 }
 
 _F = "f(z)"

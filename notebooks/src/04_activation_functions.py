@@ -109,6 +109,23 @@ gallery = ll.plots.plot_activation_gallery({
 _ = ll.plots.show_static(gallery.fig)
 
 # %% [markdown]
+# Two newer activations smooth out ReLU's kink: **GELU**, $f(z) = z\,\Phi(z)$
+# with $\Phi$ the standard normal CDF, and **SiLU** (also called Swish),
+# $f(z) = z\,\sigma(z)$. Both are smooth and, unlike ReLU, not monotone near 0:
+# GELU dips to its minimum $-0.17$ at $z \approx -0.75$, SiLU to $-0.28$ at
+# $z \approx -1.28$. Their derivative is never exactly 0 on an interval, so a
+# unit is never switched off the way a ReLU unit can be: $f'$ lies in about
+# $[-0.13, 1.13]$ for GELU and $[-0.10, 1.10]$ for SiLU. More in lesson 12.
+
+# %%
+gallery = ll.plots.plot_activation_gallery({
+    "ReLU": ll.experiments.activation_curve("relu"),
+    "GELU": ll.experiments.activation_curve("gelu"),
+    "SiLU": ll.experiments.activation_curve("silu"),
+})
+_ = ll.plots.show_static(gallery.fig)
+
+# %% [markdown]
 # ## Live: any activation, any α
 #
 # Pick an activation; for Leaky ReLU, PReLU and ELU the slider sets $\alpha$.
