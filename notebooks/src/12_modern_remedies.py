@@ -240,10 +240,9 @@ for b in (2, 4, 16, 64, 256):
 
 # %%
 nudges = (1e-15, -1e-15)
-for norm in ("layer", "batch"):
-    for b in (2, 32):
-        acc = [ll.experiments.small_batch_run(norm, b, seed=s).accuracy for s in range(5)]
-        print(f"{norm:5}Norm, batch {b:2}: " + " ".join(f"{a:.2f}" for a in acc))
+for norm, b in (("layer", 2), ("layer", 32), ("batch", 32)):   # BatchNorm at 2: see below
+    acc = [ll.experiments.small_batch_run(norm, b, seed=s).accuracy for s in range(5)]
+    print(f"{norm.capitalize()}Norm, batch {b:2}: " + " ".join(f"{a:.2f}" for a in acc))
 ln = [[ll.experiments.small_batch_run("layer", 2, seed=s, nudge=n).accuracy for n in nudges]
       for s in range(5)]
 bn = np.array([[ll.experiments.small_batch_run("batch", 2, seed=s, nudge=n).accuracy
