@@ -1115,16 +1115,18 @@ def test_lab_disables_the_other_normalization_and_rejects_both(backend):
     lab = gradient_flow_lab()
     assert not lab.controls["batchnorm"].disabled and not lab.controls["layernorm"].disabled
     lab.controls["layernorm"].value = True
-    assert lab.controls["batchnorm"].disabled and not lab.controls["layernorm"].disabled
+    assert not lab.controls["layernorm"].disabled
     assert lab.settings.layernorm and any(isinstance(layer, LayerNorm)
                                           for layer in lab.run.model.layers)
-    lab.controls["layernorm"].value = False
-    lab.controls["batchnorm"].value = True
-    assert lab.controls["layernorm"].disabled and not lab.controls["batchnorm"].disabled
-    run = lab.run
-    lab.set(layernorm=True)                    # a script can still set both: shown, not built
-    assert "batchnorm and layernorm must not both be True" in lab.last_error
-    assert lab.run is run
+    lab.controls["batchnorm"].value = True           # BatchNorm wins; LayerNorm grayed, ignored
+    assert lab.controls["layernorm"].disabled and lab.last_error is None
+    assert lab.settings.batchnorm and not lab.settings.layernorm
+    assert not any(isinstance(layer, LayerNorm) for layer in lab.run.model.layers)
+    assert any(isinstance(layer, BatchNorm) for layer in lab.run.model.layers)
+    assert "LayerNorm is ignored" in lab.readout.value
+    lab.controls["batchnorm"].value = False          # ticked all along: LayerNorm is back
+    assert not lab.controls["layernorm"].disabled and lab.settings.layernorm
+    assert "LayerNorm is ignored" not in lab.readout.value
     lab.close()
     with pytest.raises(ValueError, match="batchnorm and layernorm must not both be True"):
         gradient_flow_lab(batchnorm=True, layernorm=True)

@@ -123,8 +123,8 @@ class GradientFlowLab(Panel):
     """
 
     enabled_when = {"alpha": lambda v: v["activation"] in ALPHA_ACTIVATIONS,
-                    # one normalization per layer: each checkbox is off while the other is on
-                    "batchnorm": lambda v: not v["layernorm"],
+                    # one normalization per layer: LayerNorm counts only while BatchNorm is
+                    # off (its checkbox is grayed out then, and ignored if ticked)
                     "layernorm": lambda v: not v["batchnorm"]}
 
     def __init__(self, *, max_steps: int = 3000, frame_budget: float = 0.03,
@@ -287,7 +287,8 @@ class GradientFlowLab(Panel):
         """
         wanted = lab_settings(dataset=dataset, depth=depth, width=width,
                               activation=activation, alpha=alpha, init=init,
-                              batchnorm=batchnorm, layernorm=layernorm, residual=residual,
+                              batchnorm=batchnorm, layernorm=layernorm and not batchnorm,
+                              residual=residual,
                               dropout=dropout, optimizer=optimizer, lr=lr,
                               clip_norm=clip_norm or None, l2=l2, seed=self._seed)
         moved, self._lr_moved = self._lr_moved, None
@@ -375,6 +376,9 @@ class GradientFlowLab(Panel):
                          "the network answers about 0.5 for every point; which side of 0.5 "
                          "a point falls on is then decided by tiny differences, so the "
                          "accuracy says little (it can be far from 50 %)</i>")
+        if self.controls["batchnorm"].value and self.controls["layernorm"].value:
+            lines.append("<i>LayerNorm is ignored (grayed out) while BatchNorm is on: one "
+                         "normalization per layer</i>")
         tip = _tip(self.run.settings)
         if tip:
             lines.append(f"<i>{html.escape(tip)}</i>")
@@ -510,7 +514,8 @@ def gradient_flow_lab(**initial: Any) -> GradientFlowLab:
 
     Knobs: data set, depth (hidden layers, 1–50), width (2–32), hidden
     activation and its α, weight init, BatchNorm or LayerNorm (one of the two:
-    each checkbox is disabled while the other is on), residual shortcuts,
+    the LayerNorm checkbox is disabled, and ignored, while BatchNorm is on),
+    residual shortcuts,
     dropout and the optimizer (SGD, momentum, RMSProp, Adam) reset the model
     to step 0 when changed; learning rate η, clipping by global norm and L2 λ
     apply from the next step. When the optimizer changes and η is at the old

@@ -18,10 +18,11 @@ import lessons_lib as ll
 # Press **Train**. The *network* knobs build a new model (step 0) when you
 # change them; η, clipping and L2 change the running model from its next step.
 # Two knobs come from lesson 12: *LayerNorm*, the alternative to BatchNorm (a
-# layer has one of the two, so each checkbox is disabled while the other is
-# on), and the *optimizer* (SGD, momentum, RMSProp, Adam). Another optimizer
-# also starts again from step 0, with a fresh optimizer state, and η follows it
-# while η sits at the optimizer's usual value (SGD 0.3, Adam 0.001).
+# layer has one of the two: while BatchNorm is on, the LayerNorm checkbox is
+# grayed out and ignored), and the *optimizer* (SGD, momentum, RMSProp, Adam).
+# Another optimizer also starts again from step 0, with a fresh optimizer
+# state, and η follows it while η sits at the optimizer's usual value (SGD 0.3,
+# Adam 0.001).
 # **Pause** keeps the model; **Reset** starts again from step 0 with the same
 # starting weights (the weights are drawn from a fixed seed, so a run can be
 # repeated exactly, and the exercise below trains from these same weights).
