@@ -719,7 +719,7 @@ WRONG = {
     "check_adam_step": ADAM_WRONG,
 }
 # Checks that take a value rather than a function are tested with their lesson.
-TAKES_A_VALUE = {"check_lab_setting": "tests/test_nb11_lab.py"}
+TAKES_A_VALUE = {"check_lab_setting": "tests/test_nb11_lab_exercise.py"}
 NAMES = sorted(CORRECT)
 MISTAKE_CASES = [pytest.param(name, key, id=f"{name[6:]}-{key}")
                  for name, wrong in WRONG.items() for key in wrong]
