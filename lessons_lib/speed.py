@@ -1,4 +1,4 @@
-"""How the lessons stay fast, in one place. Nothing here changes a number.
+"""How the lessons stay fast, in one place. Nothing here changes a printed number.
 
 Two tools, so the teaching code can stay in textbook form:
 
@@ -13,7 +13,9 @@ Two tools, so the teaching code can stay in textbook form:
   value redraws without recomputing.
 
 Everything else (how a layer multiplies, how a loop runs) is written as the
-maths reads.
+maths reads. (One BLAS thread can sum a matrix product in another order than
+two: the last bit of a result may differ, never a rounded output; the CPU
+matrix of ``tools/cpu_matrix.py`` checks that.)
 """
 
 from __future__ import annotations
