@@ -26,7 +26,8 @@ from . import activations as _act
 from . import initializers as _init
 from .validation import check_array, check_bool, check_float, check_int, check_rng
 
-__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "LayerNorm", "Residual"]
+__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "LayerNorm", "Residual",
+           "Sequential"]
 
 
 class Layer:
@@ -465,7 +466,81 @@ class Dropout(Layer):
         return f"(p={self.p}{'' if self.inverted else ', test-time scaling'})"
 
 
-class Residual(Layer):
+class Sequential(Layer):
+    r"""Layers applied one after another, as one layer: :math:`Y = f_n(\dots f_2(f_1(X)))`.
+
+    Backward runs the chain rule through the same layers in reverse order.
+    The plain counterpart of :class:`lessons_lib.layers.Residual`, which adds
+    the shortcut :math:`X +` around its block.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        Applied in order; at least one.
+    name : str
+        Label shown in ``repr``.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        The layers in order, input side first.
+    """
+
+    _argname = "layers"        # what the error messages call the constructor's argument
+
+    def __init__(self, layers: Sequence[Layer], *, name: str = "") -> None:
+        super().__init__(name)
+        arg = self._argname
+        if isinstance(layers, Layer):
+            layers = [layers]
+        if not isinstance(layers, Sequence) or not all(isinstance(la, Layer) for la in layers):
+            raise TypeError(f"{arg} must be a sequence of Layer objects, got {layers!r}")
+        if not layers:
+            raise ValueError(f"{arg} must hold at least one layer, got an empty sequence")
+        self.layers = list(layers)
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+        """Parameters of the layers, keyed ``"<layer name or index>.<param>"``."""
+        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.params.items()}
+
+    @params.setter
+    def params(self, value):  # base __init__ assigns {}
+        pass
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+        """Gradients of the layers, same keys as :attr:`params`."""
+        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.grads.items()}
+
+    @grads.setter
+    def grads(self, value):
+        pass
+
+    def _check_input(self, X):
+        return self.layers[0]._check_input(X)
+
+    def _forward(self, X, training):
+        for layer in self.layers:
+            X = layer._forward(X, training)
+        self._cache = X.shape
+        return X
+
+    def _backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer._backward(dout)
+        return dout
+
+    def _output_shape(self):
+        return self._cache
+
+    def _describe(self):
+        return "(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+class Residual(Sequential):
     r"""Identity shortcut around a block: :math:`Y = X + F(X)`.
 
     Backward: :math:`dX = dY + \partial F^\top dY` — the "+ dY" term carries
@@ -478,54 +553,25 @@ class Residual(Layer):
         Applied in order; must map a shape to the same shape.
     """
 
+    _argname = "block"
+
     def __init__(self, block: Sequence[Layer], *, name: str = "") -> None:
-        super().__init__(name)
-        if isinstance(block, Layer):
-            block = [block]
-        if not isinstance(block, Sequence) or not all(isinstance(la, Layer) for la in block):
-            raise TypeError(f"block must be a sequence of Layer objects, got {block!r}")
-        if not block:
-            raise ValueError("block must hold at least one layer, got an empty sequence")
-        self.block = list(block)
+        super().__init__(block, name=name)
 
     @property
-    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
-        """Parameters of the block, keyed ``"<layer name or index>.<param>"``."""
-        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.block)
-                for k, v in layer.params.items()}
+    def block(self) -> list[Layer]:
+        """The layers of :math:`F`, in order (the same list as :attr:`layers`)."""
+        return self.layers
 
-    @params.setter
-    def params(self, value):  # base __init__ assigns {}
-        pass
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:  # type: ignore[override]
-        """Gradients of the block, same keys as :attr:`params`."""
-        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.block)
-                for k, v in layer.grads.items()}
-
-    @grads.setter
-    def grads(self, value):
-        pass
+    def _check_input(self, X):
+        return check_array("X", X)
 
     def _forward(self, X, training):
-        h = X
-        for layer in self.block:
-            h = layer._forward(h, training)
+        h = super()._forward(X, training)
         if h.shape != X.shape:
             raise ValueError(f"block must keep the shape of its input for the shortcut, "
                              f"got {X.shape} -> {h.shape}")
-        self._cache = X.shape
         return X + h
 
     def _backward(self, dout):
-        d = dout
-        for layer in reversed(self.block):
-            d = layer._backward(d)
-        return dout + d
-
-    def _output_shape(self):
-        return self._cache
-
-    def _describe(self):
-        return "(" + ", ".join(repr(layer) for layer in self.block) + ")"
+        return dout + super()._backward(dout)

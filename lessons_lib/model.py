@@ -1,8 +1,8 @@
 r"""A multi-layer perceptron assembled from :mod:`lessons_lib.layers` (notebooks 03–11).
 
-:class:`Sequential` chains any layers into one layer (a plain stack, the
-counterpart of :class:`lessons_lib.layers.Residual`); :class:`MLP` builds a
-whole network from its layer sizes.
+:class:`MLP` builds a whole network from its layer sizes;
+:class:`lessons_lib.layers.Sequential` (re-exported here) chains any layers
+into one.
 
 ``MLP([2, 16, 16, 1])`` has three dense layers. Hidden layer ``i`` is
 
@@ -34,81 +34,19 @@ from . import activations as _act
 from . import initializers as _init
 from . import losses as _losses
 from . import optim as _optim
-from .layers import Activation, BatchNorm, Dense, Dropout, Layer, LayerNorm, Residual
+from .layers import (
+    Activation,
+    BatchNorm,
+    Dense,
+    Dropout,
+    Layer,
+    LayerNorm,
+    Residual,
+    Sequential,
+)
 from .validation import check_array, check_bool, check_float, check_int
 
 __all__ = ["MLP", "Sequential", "StepResult"]
-
-
-class Sequential(Layer):
-    r"""Layers applied one after another, as one layer: :math:`Y = f_n(\dots f_2(f_1(X)))`.
-
-    Backward runs the chain rule through the same layers in reverse order.
-    The plain counterpart of :class:`lessons_lib.layers.Residual`, which adds
-    the shortcut :math:`X +` around its block.
-
-    Parameters
-    ----------
-    layers : sequence of Layer
-        Applied in order; at least one.
-    name : str
-        Label shown in ``repr``.
-
-    Attributes
-    ----------
-    layers : list of Layer
-        The layers in order, input side first.
-    """
-
-    def __init__(self, layers: Sequence[Layer], *, name: str = "") -> None:
-        super().__init__(name)
-        if isinstance(layers, Layer):
-            layers = [layers]
-        if not isinstance(layers, Sequence) or not all(isinstance(la, Layer) for la in layers):
-            raise TypeError(f"layers must be a sequence of Layer objects, got {layers!r}")
-        if not layers:
-            raise ValueError("layers must hold at least one layer, got an empty sequence")
-        self.layers = list(layers)
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
-        """Parameters of the layers, keyed ``"<layer name or index>.<param>"``."""
-        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.params.items()}
-
-    @params.setter
-    def params(self, value):  # base __init__ assigns {}
-        pass
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:  # type: ignore[override]
-        """Gradients of the layers, same keys as :attr:`params`."""
-        return {f"{layer.name or i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.grads.items()}
-
-    @grads.setter
-    def grads(self, value):
-        pass
-
-    def _check_input(self, X):
-        return self.layers[0]._check_input(X)
-
-    def _forward(self, X, training):
-        for layer in self.layers:
-            X = layer._forward(X, training)
-        self._cache = X.shape
-        return X
-
-    def _backward(self, dout):
-        for layer in reversed(self.layers):
-            dout = layer._backward(dout)
-        return dout
-
-    def _output_shape(self):
-        return self._cache
-
-    def _describe(self):
-        return "(" + ", ".join(repr(layer) for layer in self.layers) + ")"
 
 
 @dataclass(frozen=True)

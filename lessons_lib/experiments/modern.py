@@ -26,9 +26,9 @@ import numpy as np
 from .. import activations as _act
 from .. import data as _data
 from .. import optim as _optim
-from ..layers import Activation, BatchNorm, Dense, Layer, LayerNorm, Residual
+from ..layers import Activation, BatchNorm, Dense, Layer, LayerNorm, Residual, Sequential
 from ..losses import binary_cross_entropy
-from ..model import MLP, Sequential
+from ..model import MLP
 from ..probes import GradientMonitor
 from ..speed import memo, one_blas_thread
 from ..validation import check_choice, check_float, check_int

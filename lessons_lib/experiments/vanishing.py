@@ -25,8 +25,7 @@ import numpy as np
 
 from .. import activations as _act
 from .. import initializers as _init
-from ..layers import Activation, BatchNorm, Dense, Layer, Residual
-from ..model import Sequential
+from ..layers import Activation, BatchNorm, Dense, Layer, Residual, Sequential
 from ..speed import memo
 from ..validation import check_bool, check_choice, check_float, check_int
 
