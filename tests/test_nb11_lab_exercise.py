@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
+from test_nb11_lab import LN2, _trained
 
 from lessons_lib import losses
 from lessons_lib.exercises import lab as ex
@@ -23,16 +22,6 @@ from lessons_lib.experiments.lab import (
 from lessons_lib.widgets.lab import (
     gradient_flow_lab,
 )
-
-LN2 = math.log(2.0)
-
-
-
-
-def _trained(steps: int, **knobs) -> LabRun:
-    run = LabRun(**knobs)
-    run.train(steps)
-    return run
 
 
 # -- the exercise -------------------------------------------------------------------------------

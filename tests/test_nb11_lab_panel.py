@@ -8,13 +8,13 @@ error or warning may leak.
 from __future__ import annotations
 
 import asyncio
-import math
 import warnings
 
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from test_nb11_lab import _trained
 
 from lessons_lib.experiments.lab import (
     ALPHA_ACTIVATIONS,
@@ -36,16 +36,6 @@ from lessons_lib.widgets.lab import (
     benchmark_lab,
     gradient_flow_lab,
 )
-
-LN2 = math.log(2.0)
-
-
-
-
-def _trained(steps: int, **knobs) -> LabRun:
-    run = LabRun(**knobs)
-    run.train(steps)
-    return run
 
 
 # -- drawing ------------------------------------------------------------------------------------
